@@ -1,0 +1,23 @@
+// One esbuild context per bundle: extension client, language server, compute worker, webview, CLI.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const node = { platform: 'node', target: 'node20', format: 'cjs', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
+const bundles = [
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' },
+  { ...node, entryPoints: ['src/server/worker.ts'], outfile: 'dist/worker.js' },
+  { ...node, entryPoints: ['src/cli/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
+    entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
+].filter((b) => existsSync(b.entryPoints[0]));
+
+if (watch) {
+  for (const b of bundles) (await esbuild.context(b)).watch();
+  console.log(`watching ${bundles.length} bundles`);
+} else {
+  await Promise.all(bundles.map((b) => esbuild.build(b)));
+}
