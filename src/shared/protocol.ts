@@ -3,10 +3,11 @@
  * Shared by src/extension (client) and src/server. Results carry the document version
  * they were computed from, so a stale result is never applied to the wrong rows.
  */
-import type { ScanResult, VerificationBlock, RowRecord } from '../core/report/types';
+import type { ScanResult, VerificationBlock, RowDetails, Phase } from '../core/report/types';
 import type { Settings } from '../core/settings';
 
-export type JobPhase = 'queued' | 'parse' | 'featurize' | 'train' | 'influence' | 'windows' | 'verify' | 'done';
+export type JobPhase = 'queued' | Phase | 'done';
+export type { RowDetails };
 
 export interface ComputeParams {
   uri: string;
@@ -51,12 +52,6 @@ export interface UriParams { uri: string }
 export interface ResultResponse { version: number; result: ScanResult }
 
 export interface RowDetailsParams { uri: string; row: number }
-export interface RowDetails {
-  record: RowRecord;
-  /** Most similar training rows that push the same way / the other way (data-row indices with lines). */
-  similarHelpful: { row: number; line: number; label: string; score: number }[];
-  similarHarmful: { row: number; line: number; label: string; score: number }[];
-}
 
 export interface VerifyParams { uri: string; rows: number[] }
 export type VerifyResponse = VerificationBlock;

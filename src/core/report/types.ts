@@ -11,6 +11,17 @@ export const SCHEMA_VERSION = 1;
 export type Reason = 'harmful' | 'label-suspect';
 export type Pattern = 'highly-fluctuating' | 'early-influencer' | 'late-bloomer' | 'stable';
 export type EstimatorName = 'acc' | 'sgd-ie' | 'loo';
+/** Phases of a scan, reported with progress. */
+export type Phase = 'parse' | 'featurize' | 'train' | 'influence' | 'windows' | 'verify';
+
+/** One row in full, with its nearest neighbours (cosine similarity of features) among helpful and harmful training rows. */
+export interface RowDetails {
+  record: RowRecord;
+  /** The row's cells, keyed by column name. */
+  cells: Record<string, string | null>;
+  similarHelpful: { row: number; line: number; label: string; similarity: number; influence: number }[];
+  similarHarmful: { row: number; line: number; label: string; similarity: number; influence: number }[];
+}
 
 /** One trained row. Rows of the validation split are not trained on and have no record. */
 export interface RowRecord {
