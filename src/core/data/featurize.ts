@@ -1,0 +1,265 @@
+/**
+ * Featurization: table + schema + split -> the float64 design matrix the engine trains on.
+ * Every statistic (means, deviations, levels, document frequencies) is fitted on TRAINING
+ * rows only and then applied to all rows, following the reference protocol
+ * (`shared/reference/RESULTS.md`, "Settings") so that our figures are comparable with it.
+ */
+import { isMissing, labelOf, parseNumber, trimCell } from './cells';
+import { countTokens } from './textHash';
+import { InputError, type ColumnSchema, type FeatureMatrix, type LabelledData, type ParsedTable, type Schema, type Split } from './types';
+
+export const DEFAULT_HASH_BUCKETS = 1024;
+/** Rare levels are grouped only in columns with more levels than this (none of the shared datasets has that many). */
+export const RARE_GROUPING_MIN_LEVELS = 50;
+/** A level seen in fewer training rows than this is rare. */
+export const RARE_LEVEL_MIN_COUNT = 2;
+/** A numeric column whose training standard deviation is at most this, relative to its magnitude, is constant. */
+export const CONSTANT_RELATIVE_STD = 1e-12;
+/** Values beyond this magnitude are scaled down before summing, so means and variances cannot overflow. */
+const OVERFLOW_GUARD = 1e150;
+/** The one-hot level of missing categorical cells (what the reference calls `?`). */
+export const MISSING_LEVEL = '?';
+export const INTERCEPT_NAME = '(intercept)';
+
+export interface FeaturizeOptions {
+  /** Hash buckets per text column (default 1024). */
+  hashBuckets?: number;
+}
+
+/** One group of feature columns produced from one table column. */
+interface Block {
+  names: string[];
+  /** Write row r's features into dense `out` starting at `base`. */
+  dense(r: number, out: Float64Array, base: number): void;
+  /** Append row r's non-zero features (ascending column) with column offset `base`. */
+  sparse(r: number, indices: number[], values: number[], base: number): void;
+}
+
+/**
+ * Featurize every row of the table (rows × features, float64, row r = data row r).
+ * Numeric: (x − mean)/std with training mean and population std, missing -> 0, plus a 0/1
+ * "missing" column when training rows have both missing and present values; constant
+ * columns dropped. Categorical: one-hot over training levels (missing = level `?`, unseen
+ * levels -> all zeros). Text: hashed token counts, tf = log(1+count),
+ * idf = log((1+n_train)/(1+df)) + 1, L2-normalized per row and column. The matrix is sparse
+ * (CSR) when any text column exists, dense otherwise; the last column is the intercept (1).
+ * y: class index into the sorted distinct labels, or the numeric target; NaN when unlabelled.
+ * Throws InputError: non-finite (an infinite number, with line and column), no-features,
+ * too-few-rows (empty training split).
+ */
+export function featurize(table: ParsedTable, schema: Schema, split: Split, opts: FeaturizeOptions = {}): LabelledData {
+  const buckets = opts.hashBuckets ?? DEFAULT_HASH_BUCKETS;
+  if (!Number.isInteger(buckets) || buckets < 1) throw new InputError('bad-setting', table.file, 0, `hash buckets must be a positive integer, got ${buckets}`);
+  if (split.train.length === 0) {
+    throw new InputError('too-few-rows', table.file, 0, 'the training split is empty', 0, 'Add labelled rows or lower the validation fraction.');
+  }
+  const { y, classes, unlabelled } = encodeLabels(table, schema);
+  const blocks: Block[] = [];
+  let hasText = false;
+  for (const col of schema.columns) {
+    if (col.index === schema.labelIndex) continue;
+    const block = col.kind === 'numeric' ? numericBlock(table, col, split.train)
+      : col.kind === 'categorical' ? categoricalBlock(table, col, split.train)
+      : textBlock(table, col, split.train, buckets);
+    if (col.kind === 'text') hasText = true;
+    if (block.names.length > 0) blocks.push(block);
+  }
+  if (blocks.length === 0) {
+    throw new InputError('no-features', table.file, 0, 'no usable feature columns: every column besides the label is constant or empty', 0,
+      'Add feature columns with varying values.');
+  }
+  const featureNames: string[] = [];
+  const offsets: number[] = [];
+  for (const b of blocks) { offsets.push(featureNames.length); featureNames.push(...b.names); }
+  featureNames.push(INTERCEPT_NAME);
+  const cols = featureNames.length;
+  const rows = table.rows.length;
+  let X: FeatureMatrix;
+  if (hasText) {
+    const indptr = new Int32Array(rows + 1);
+    const indices: number[] = [];
+    const values: number[] = [];
+    for (let r = 0; r < rows; r++) {
+      for (let k = 0; k < blocks.length; k++) blocks[k].sparse(r, indices, values, offsets[k]);
+      indices.push(cols - 1);
+      values.push(1);
+      indptr[r + 1] = indices.length;
+    }
+    X = { kind: 'sparse', rows, cols, indptr, indices: Int32Array.from(indices), values: Float64Array.from(values) };
+  } else {
+    const data = new Float64Array(rows * cols);
+    for (let r = 0; r < rows; r++) {
+      const base = r * cols;
+      for (let k = 0; k < blocks.length; k++) blocks[k].dense(r, data, base + offsets[k]);
+      data[base + cols - 1] = 1;
+    }
+    X = { kind: 'dense', rows, cols, data };
+  }
+  return { X, task: schema.task, y, classes, featureNames, unlabelled };
+}
+
+function encodeLabels(table: ParsedTable, schema: Schema): { y: Float64Array; classes: string[]; unlabelled: Int32Array } {
+  const n = table.rows.length;
+  const labels = table.rows.map((row) => labelOf(row[schema.labelIndex]));
+  const y = new Float64Array(n).fill(NaN);
+  const unlabelled: number[] = [];
+  let classes: string[] = [];
+  if (schema.task === 'classification') {
+    // JS default sort of the label strings: what the reference used for the shared files.
+    classes = [...new Set(labels.filter((l): l is string => l !== null))].sort();
+    const index = new Map(classes.map((c, i) => [c, i]));
+    for (let r = 0; r < n; r++) {
+      const l = labels[r];
+      if (l === null) unlabelled.push(r);
+      else y[r] = index.get(l) as number;
+    }
+  } else {
+    for (let r = 0; r < n; r++) {
+      const l = labels[r];
+      if (l === null) { unlabelled.push(r); continue; }
+      const v = parseNumber(l);
+      if (!Number.isFinite(v)) throw nonFinite(table, r, schema.labelName, l);
+      y[r] = v;
+    }
+  }
+  return { y, classes, unlabelled: Int32Array.from(unlabelled) };
+}
+
+function nonFinite(table: ParsedTable, r: number, column: string, text: string): InputError {
+  return new InputError('non-finite', table.file, table.spans[r].startLine + 1,
+    `column "${column}" holds ${JSON.stringify(text)}, which is not a finite number`, 0,
+    'Replace it with a finite value, or leave the cell empty to mark it missing.');
+}
+
+function numericBlock(table: ParsedTable, col: ColumnSchema, train: Int32Array): Block {
+  const n = table.rows.length;
+  const values = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const cell = table.rows[r][col.index];
+    if (isMissing(cell)) { values[r] = NaN; continue; }
+    const v = parseNumber(cell as string);
+    if (!Number.isFinite(v)) {
+      // NaN here means a non-number in a column inferred numeric elsewhere (schema from other rows).
+      if (Number.isNaN(v)) { values[r] = NaN; continue; }
+      throw nonFinite(table, r, col.name, trimCell(cell as string));
+    }
+    values[r] = v;
+  }
+  let present = 0, maxAbs = 0;
+  for (let i = 0; i < train.length; i++) {
+    const v = values[train[i]];
+    if (Number.isNaN(v)) continue;
+    present++;
+    const a = Math.abs(v);
+    if (a > maxAbs) maxAbs = a;
+  }
+  const scale = maxAbs > OVERFLOW_GUARD ? maxAbs : 1;
+  let sum = 0;
+  for (let i = 0; i < train.length; i++) { const v = values[train[i]]; if (!Number.isNaN(v)) sum += v / scale; }
+  const meanScaled = present > 0 ? sum / present : 0;
+  let sq = 0;
+  for (let i = 0; i < train.length; i++) {
+    const v = values[train[i]];
+    if (!Number.isNaN(v)) { const d = v / scale - meanScaled; sq += d * d; }
+  }
+  const stdScaled = present > 0 ? Math.sqrt(sq / present) : 0;
+  const keepValue = present > 0 && stdScaled > CONSTANT_RELATIVE_STD * Math.max(Math.abs(meanScaled), Number.MIN_VALUE);
+  const indicator = present > 0 && present < train.length;
+  const names: string[] = [];
+  if (keepValue) names.push(col.name);
+  if (indicator) names.push(`${col.name} (missing)`);
+  const mean = meanScaled, std = stdScaled;
+  const standardized = (v: number): number => (v / scale - mean) / std;
+  return {
+    names,
+    dense(r, out, base) {
+      const v = values[r];
+      let k = base;
+      if (keepValue) out[k++] = Number.isNaN(v) ? 0 : standardized(v);
+      if (indicator) out[k] = Number.isNaN(v) ? 1 : 0;
+    },
+    sparse(r, indices, vals, base) {
+      const v = values[r];
+      let k = base;
+      if (keepValue) {
+        const z = Number.isNaN(v) ? 0 : standardized(v);
+        if (z !== 0) { indices.push(k); vals.push(z); }
+        k++;
+      }
+      if (indicator && Number.isNaN(v)) { indices.push(k); vals.push(1); }
+    },
+  };
+}
+
+function levelOf(cell: string | null): string {
+  return isMissing(cell) ? MISSING_LEVEL : trimCell(cell as string);
+}
+
+function categoricalBlock(table: ParsedTable, col: ColumnSchema, train: Int32Array): Block {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < train.length; i++) {
+    const level = levelOf(table.rows[train[i]][col.index]);
+    counts.set(level, (counts.get(level) ?? 0) + 1);
+  }
+  const levels = [...counts.keys()].sort();
+  const groupRare = levels.length > RARE_GROUPING_MIN_LEVELS;
+  const kept = groupRare ? levels.filter((l) => (counts.get(l) as number) >= RARE_LEVEL_MIN_COUNT) : levels;
+  const column = new Map<string, number>(kept.map((l, i) => [l, i]));
+  const names = kept.map((l) => `${col.name}=${l}`);
+  if (groupRare && kept.length < levels.length) {
+    const rareColumn = names.length;
+    for (const l of levels) if (!column.has(l)) column.set(l, rareColumn);
+    names.push(`${col.name}=(rare)`);
+  }
+  // Column index per row, -1 for levels never seen in training.
+  const at = new Int32Array(table.rows.length);
+  for (let r = 0; r < at.length; r++) at[r] = column.get(levelOf(table.rows[r][col.index])) ?? -1;
+  return {
+    names,
+    dense(r, out, base) { if (at[r] >= 0) out[base + at[r]] = 1; },
+    sparse(r, indices, vals, base) { if (at[r] >= 0) { indices.push(base + at[r]); vals.push(1); } },
+  };
+}
+
+function textBlock(table: ParsedTable, col: ColumnSchema, train: Int32Array, buckets: number): Block {
+  const n = table.rows.length;
+  const counts = new Int32Array(buckets);
+  const touched: number[] = [];
+  const rowIndices: Int32Array[] = new Array(n);
+  const rowCounts: Int32Array[] = new Array(n);
+  for (let r = 0; r < n; r++) {
+    const cell = table.rows[r][col.index];
+    touched.length = 0;
+    if (!isMissing(cell)) countTokens(cell as string, counts, touched);
+    touched.sort((a, b) => a - b);
+    const idx = Int32Array.from(touched);
+    const cnt = new Int32Array(idx.length);
+    for (let k = 0; k < idx.length; k++) { cnt[k] = counts[idx[k]]; counts[idx[k]] = 0; }
+    rowIndices[r] = idx;
+    rowCounts[r] = cnt;
+  }
+  const df = new Float64Array(buckets);
+  for (let i = 0; i < train.length; i++) for (const b of rowIndices[train[i]]) df[b]++;
+  const idf = new Float64Array(buckets);
+  for (let b = 0; b < buckets; b++) idf[b] = Math.log((1 + train.length) / (1 + df[b])) + 1;
+  const rowValues: Float64Array[] = new Array(n);
+  for (let r = 0; r < n; r++) {
+    const idx = rowIndices[r], cnt = rowCounts[r];
+    const v = new Float64Array(idx.length);
+    let norm = 0;
+    for (let k = 0; k < idx.length; k++) { v[k] = Math.log1p(cnt[k]) * idf[idx[k]]; norm += v[k] * v[k]; }
+    norm = Math.sqrt(norm);
+    if (norm > 0) for (let k = 0; k < v.length; k++) v[k] /= norm;
+    rowValues[r] = v;
+  }
+  const width = String(buckets - 1).length;
+  const names = Array.from({ length: buckets }, (_, b) => `${col.name}#${String(b).padStart(width, '0')}`);
+  return {
+    names,
+    dense(r, out, base) { const idx = rowIndices[r], v = rowValues[r]; for (let k = 0; k < idx.length; k++) out[base + idx[k]] = v[k]; },
+    sparse(r, indices, vals, base) {
+      const idx = rowIndices[r], v = rowValues[r];
+      for (let k = 0; k < idx.length; k++) { indices.push(base + idx[k]); vals.push(v[k]); }
+    },
+  };
+}
