@@ -1,0 +1,28 @@
+/**
+ * Messages between the server thread and a compute worker. The worker holds at most one
+ * live `Analysis` (the last finished scan of its document), so row details and
+ * verification are answered by the worker that computed the scan.
+ */
+import type { AnalyzeHooks, AnalyzeInput, Analysis, ProgressEvent } from '../core/analyzeTypes';
+import type { RowDetails, ScanResult, VerificationBlock } from '../core/report/types';
+import type { JobError } from '../shared/protocol';
+
+/** The engine front door as the worker sees it: injected so tests can drive the worker with a fake. */
+export type RunAnalysis = (input: AnalyzeInput, hooks: AnalyzeHooks) => Analysis;
+
+export type ToWorker =
+  /** `cancel` is a SharedArrayBuffer holding one Int32: non-zero means "stop". */
+  | { type: 'analyze'; id: number; input: AnalyzeInput; cancel: SharedArrayBuffer }
+  | { type: 'rowDetails'; id: number; row: number; neighbours?: number }
+  | { type: 'verify'; id: number; rows: number[]; cancel: SharedArrayBuffer };
+
+export type FromWorker =
+  | { type: 'progress'; id: number; progress: ProgressEvent }
+  | { type: 'analyzed'; id: number; result: ScanResult }
+  | { type: 'rowDetails'; id: number; details: RowDetails }
+  | { type: 'verified'; id: number; verification: VerificationBlock }
+  | { type: 'cancelled'; id: number }
+  | { type: 'failed'; id: number; error: JobError };
+
+/** Index of the flag inside the cancel buffer's Int32Array. */
+export const CANCEL_SLOT = 0;
