@@ -18,6 +18,11 @@ export const REVIEW_FILE_VERSION = 1;
 const MAX_NAME = 180;
 const HASH_KEY = /^[0-9a-f]{8,64}$/;
 
+/** Whether `s` looks like a row content hash (lower-case hex). */
+export function isRowHash(s: string): boolean {
+  return HASH_KEY.test(s);
+}
+
 /** Thrown when a review file must not be written (e.g. it comes from a newer version). */
 export class ReviewFileError extends Error {
   override readonly name = 'ReviewFileError';
