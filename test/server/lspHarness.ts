@@ -35,6 +35,8 @@ export class LspClient {
   readonly progress = new Map<string | number, Progress[]>();
   readonly diagnostics: PublishDiagnosticsParams[] = [];
   readonly stderr: string[] = [];
+  /** window/logMessage texts (the server's log). */
+  readonly logs: string[] = [];
   private readonly waiters = new Set<() => void>();
   private ownsStorage: boolean;
 
@@ -47,6 +49,7 @@ export class LspClient {
     this.ownsStorage = ownsStorage;
     rpc.onNotification(Methods.status, (n: StatusNotification) => this.push(() => this.statuses.push(n)));
     rpc.onNotification(PublishDiagnosticsNotification.type, (p) => this.push(() => this.diagnostics.push(p)));
+    rpc.onNotification('window/logMessage', (m: { message: string }) => this.push(() => this.logs.push(m.message)));
     child.stderr?.on('data', (d: Buffer) => this.stderr.push(d.toString()));
   }
 
