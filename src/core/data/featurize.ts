@@ -20,6 +20,8 @@ const OVERFLOW_GUARD = 1e150;
 /** The one-hot level of missing categorical cells (what the reference calls `?`). */
 export const MISSING_LEVEL = '?';
 export const INTERCEPT_NAME = '(intercept)';
+/** Rows filled per pass over the blocks of a dense matrix (a few hundred KiB: stays in cache). */
+const DENSE_CHUNK_ROWS = 256;
 
 export interface FeaturizeOptions {
   /** Hash buckets per text column (default 1024). */
@@ -29,8 +31,8 @@ export interface FeaturizeOptions {
 /** One group of feature columns produced from one table column. */
 interface Block {
   names: string[];
-  /** Write row r's features into dense `out` starting at `base`. */
-  dense(r: number, out: Float64Array, base: number): void;
+  /** Write the features of rows [from, to) into the row-major `out` (row stride `stride`) at column `offset`. */
+  fillDense(out: Float64Array, stride: number, offset: number, from: number, to: number): void;
   /** Append row r's non-zero features (ascending column) with column offset `base`. */
   sparse(r: number, indices: number[], values: number[], base: number): void;
 }
@@ -88,10 +90,12 @@ export function featurize(table: ParsedTable, schema: Schema, split: Split, opts
     X = { kind: 'sparse', rows, cols, indptr, indices: Int32Array.from(indices), values: Float64Array.from(values) };
   } else {
     const data = new Float64Array(rows * cols);
-    for (let r = 0; r < rows; r++) {
-      const base = r * cols;
-      for (let k = 0; k < blocks.length; k++) blocks[k].dense(r, data, base + offsets[k]);
-      data[base + cols - 1] = 1;
+    // Block by block within chunks of rows: each inner loop is monomorphic and the chunk
+    // stays in cache while every block writes its columns.
+    for (let from = 0; from < rows; from += DENSE_CHUNK_ROWS) {
+      const to = Math.min(rows, from + DENSE_CHUNK_ROWS);
+      for (let k = 0; k < blocks.length; k++) blocks[k].fillDense(data, cols, offsets[k], from, to);
+      for (let r = from; r < to; r++) data[r * cols + cols - 1] = 1;
     }
     X = { kind: 'dense', rows, cols, data };
   }
@@ -172,11 +176,13 @@ function numericBlock(table: ParsedTable, col: ColumnSchema, train: Int32Array):
   const standardized = (v: number): number => (v / scale - mean) / std;
   return {
     names,
-    dense(r, out, base) {
-      const v = values[r];
-      let k = base;
-      if (keepValue) out[k++] = Number.isNaN(v) ? 0 : standardized(v);
-      if (indicator) out[k] = Number.isNaN(v) ? 1 : 0;
+    fillDense(out, stride, offset, from, to) {
+      const valueAt = offset, indicatorAt = keepValue ? offset + 1 : offset;
+      for (let r = from, base = from * stride; r < to; r++, base += stride) {
+        const v = values[r];
+        if (keepValue && !Number.isNaN(v)) out[base + valueAt] = (v / scale - mean) / std;
+        if (indicator && Number.isNaN(v)) out[base + indicatorAt] = 1;
+      }
     },
     sparse(r, indices, vals, base) {
       const v = values[r];
@@ -216,7 +222,9 @@ function categoricalBlock(table: ParsedTable, col: ColumnSchema, train: Int32Arr
   for (let r = 0; r < at.length; r++) at[r] = column.get(levelOf(table.rows[r][col.index])) ?? -1;
   return {
     names,
-    dense(r, out, base) { if (at[r] >= 0) out[base + at[r]] = 1; },
+    fillDense(out, stride, offset, from, to) {
+      for (let r = from, base = from * stride + offset; r < to; r++, base += stride) if (at[r] >= 0) out[base + at[r]] = 1;
+    },
     sparse(r, indices, vals, base) { if (at[r] >= 0) { indices.push(base + at[r]); vals.push(1); } },
   };
 }
@@ -256,7 +264,12 @@ function textBlock(table: ParsedTable, col: ColumnSchema, train: Int32Array, buc
   const names = Array.from({ length: buckets }, (_, b) => `${col.name}#${String(b).padStart(width, '0')}`);
   return {
     names,
-    dense(r, out, base) { const idx = rowIndices[r], v = rowValues[r]; for (let k = 0; k < idx.length; k++) out[base + idx[k]] = v[k]; },
+    fillDense(out, stride, offset, from, to) {
+      for (let r = from, base = from * stride + offset; r < to; r++, base += stride) {
+        const idx = rowIndices[r], v = rowValues[r];
+        for (let k = 0; k < idx.length; k++) out[base + idx[k]] = v[k];
+      }
+    },
     sparse(r, indices, vals, base) {
       const idx = rowIndices[r], v = rowValues[r];
       for (let k = 0; k < idx.length; k++) { indices.push(base + idx[k]); vals.push(v[k]); }

@@ -43,32 +43,31 @@ export function decodeDataset(bytes: Uint8Array, file: string, opts: DecodeOptio
   }
   const body = start === 0 ? bytes : bytes.subarray(start);
   const nul = body.indexOf(0);
-  const bad = firstInvalidUtf8(body);
+  let text: string | null = null;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+  } catch {
+    // invalid UTF-8: located below
+  }
+  const bad = text === null ? firstInvalidUtf8(body) : -1;
   if (nul >= 0 && (bad < 0 || nul <= bad)) {
     const { line, column } = locateByte(body, nul);
     throw new InputError('binary-content', file, line, 'the file contains a NUL byte: it looks binary, not text', column,
       'Open a CSV, TSV or JSONL text file.');
   }
-  if (bad >= 0) {
+  if (text === null) {
     const { line, column } = locateByte(body, bad);
     throw new InputError('binary-content', file, line, `byte 0x${body[bad].toString(16).padStart(2, '0')} is not valid UTF-8`, column,
       'Save the file as UTF-8 (it may be Latin-1 or binary).');
   }
-  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(body);
+  return text;
 }
 
 /**
  * Index of the first byte that breaks UTF-8 (overlong forms, surrogates and code points
- * above U+10FFFF included), or -1. Runs the native fatal decoder first; the byte loop only
- * runs to locate the error.
+ * above U+10FFFF included). Only called after the native fatal decoder refused the bytes.
  */
 function firstInvalidUtf8(b: Uint8Array): number {
-  try {
-    new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(b);
-    return -1;
-  } catch {
-    // fall through to locate the byte
-  }
   const n = b.length;
   let i = 0;
   while (i < n) {

@@ -16,6 +16,12 @@ export const TEXT_DISTINCT_RATIO = 0.5;
 export const MAX_INTEGER_CLASSES = 20;
 /** Fewer labelled rows than this cannot give both a training and a validation split. */
 export const MIN_LABELLED_ROWS = 4;
+/**
+ * Distinct values of a numeric column are counted up to this many: past it the exact count
+ * changes no decision (a label with more is a regression target) and costs a hash set of
+ * every value.
+ */
+export const NUMERIC_DISTINCT_CAP = 1000;
 /** Default ceiling on the number of classes (a label with more is almost surely an id or free text). */
 export const DEFAULT_MAX_CLASSES = 100;
 
@@ -104,31 +110,34 @@ interface ColumnStats {
 }
 
 function scanColumn(table: ParsedTable, c: number): ColumnStats {
-  const seen = new Set<string>();
+  // Numbers are counted by value ("1.0" and "1" are one value), other cells by text; the
+  // texts of a column are only collected once it turns out not to be numeric (cheaper).
+  const values = new Set<number>();
+  let texts: Set<string> | null = null;
   let present = 0, numeric = true, allIntegers = true, totalLength = 0, withSpace = 0;
-  for (const row of table.rows) {
-    const cell = row[c];
+  const rows = table.rows;
+  for (let r = 0; r < rows.length; r++) {
+    const cell = rows[r][c];
     if (isMissing(cell)) continue;
     const s = trimCell(cell as string);
     present++;
     totalLength += s.length;
     if (numeric) {
       const v = parseNumber(s);
-      if (Number.isNaN(v)) numeric = false;
-      else if (!Number.isInteger(v)) allIntegers = false;
-      seen.add(numeric ? String(v) : s);
-    } else seen.add(s);
+      if (Number.isNaN(v)) {
+        numeric = false;
+        texts = new Set<string>();
+        for (let q = 0; q < r; q++) if (!isMissing(rows[q][c])) texts.add(trimCell(rows[q][c] as string));
+      } else {
+        if (!Number.isInteger(v)) allIntegers = false;
+        if (values.size < NUMERIC_DISTINCT_CAP) values.add(v);
+      }
+    }
+    if (texts !== null) texts.add(s);
     if (s.indexOf(' ') >= 0) withSpace++;
   }
-  // Numbers were keyed by value ("1.0" and "1" are one value); once a column turns out not
-  // to be numeric, recount its distinct texts.
-  let distinct = seen.size;
-  if (!numeric && present > 0) {
-    const texts = new Set<string>();
-    for (const row of table.rows) if (!isMissing(row[c])) texts.add(trimCell(row[c] as string));
-    distinct = texts.size;
-  }
-  return { present, distinct, numeric: numeric && present > 0, allIntegers, totalLength, withSpace };
+  const isNumeric = numeric && present > 0;
+  return { present, distinct: isNumeric ? values.size : texts?.size ?? 0, numeric: isNumeric, allIntegers, totalLength, withSpace };
 }
 
 function labelTask(stats: ColumnStats): Schema['task'] {
