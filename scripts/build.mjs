@@ -13,6 +13,8 @@ const bundles = [
   { ...node, entryPoints: ['src/cli/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
     entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
+  // The Influence View's stylesheet, served from dist/ under the webview's CSP (style-src = the webview's own origin).
+  { bundle: true, minify: production, logLevel: 'warning', entryPoints: ['webview/style.css'], outfile: 'dist/webview.css' },
 ].filter((b) => existsSync(b.entryPoints[0]));
 
 if (watch) {
