@@ -82,6 +82,7 @@ function onToken(token: CancellationToken): (stop: () => void) => void {
 
 export function startServer(connection: Connection, workerEntry = defaultWorkerEntry()): void {
   let jobs: DocumentJobs | undefined;
+  let canPullConfiguration = false;
   const log = (message: string): void => connection.console.log(message);
   const ready = (): DocumentJobs => {
     if (!jobs) throw new JobFailure(jobError('internal', '', 'The server is not initialized yet.'));
@@ -92,6 +93,7 @@ export function startServer(connection: Connection, workerEntry = defaultWorkerE
 
   connection.onInitialize((params) => {
     const opts = (params.initializationOptions ?? {}) as InitializationOptions;
+    canPullConfiguration = params.capabilities.workspace?.configuration === true;
     const storage = typeof opts.storagePath === 'string' && opts.storagePath ? path.join(opts.storagePath, 'results') : undefined;
     const cache = new ResultCache(storage, positive(opts.cacheMaxBytes, DEFAULT_CACHE_MAX_BYTES), (m) => connection.console.warn(m));
     jobs = new DocumentJobs(
@@ -113,10 +115,15 @@ export function startServer(connection: Connection, workerEntry = defaultWorkerE
     return { capabilities: { textDocumentSync: TextDocumentSyncKind.None }, serverInfo: { name: 'Influence Lens', version: packageJson.version } };
   });
 
-  // The client pushes `influenceLens.*` (synchronize.configurationSection); only `diagnostics` matters between scans.
+  // `influenceLens.diagnostics` can change between scans: pushed by the client
+  // (synchronize.configurationSection), or pulled when the notification carries no settings.
+  const applyDiagnostics = (section: { diagnostics?: unknown } | null | undefined): void => {
+    if (typeof section?.diagnostics === 'boolean') jobs?.setDiagnostics(section.diagnostics);
+  };
   connection.onDidChangeConfiguration((change) => {
     const section = (change.settings as { influenceLens?: { diagnostics?: unknown } } | null)?.influenceLens;
-    if (typeof section?.diagnostics === 'boolean') jobs?.setDiagnostics(section.diagnostics);
+    if (section || !canPullConfiguration) return applyDiagnostics(section);
+    connection.workspace.getConfiguration('influenceLens').then(applyDiagnostics, (e: unknown) => log(`could not read configuration: ${String(e)}`));
   });
 
   connection.onRequest(Methods.compute, (params: ComputeParams & WorkDoneProgressParams, token): Promise<ComputeResult | ResponseError<JobError>> =>

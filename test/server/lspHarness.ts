@@ -23,11 +23,13 @@ export const WAIT_MS = 20_000;
 type Progress = WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
 
 export interface ServerOptions {
-  /** Entry to run with tsx: the fake-engine server by default. */
+  /** Server entry (`.ts` runs through tsx): the fake-engine server by default. */
   entry?: string;
   initializationOptions?: Record<string, unknown>;
   /** Reuse a storage directory (to test the disk cache across server runs). */
   storagePath?: string;
+  /** Answers `workspace/configuration` (and advertises the capability) when given. */
+  configuration?: () => unknown[];
 }
 
 export class LspClient {
@@ -55,15 +57,17 @@ export class LspClient {
 
   static async start(options: ServerOptions = {}): Promise<LspClient> {
     const entry = options.entry ?? path.join(__dirname, 'fixtures', 'fakeServer.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, '--stdio'], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
+    const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const child = spawn(process.execPath, [...loader, entry, '--stdio'], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
     const rpc = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const storagePath = options.storagePath ?? mkdtempSync(path.join(tmpdir(), 'il-server-'));
     const client = new LspClient(child, rpc, storagePath, options.storagePath === undefined);
+    if (options.configuration) rpc.onRequest('workspace/configuration', options.configuration);
     rpc.listen();
     await rpc.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
-      capabilities: { window: { workDoneProgress: true } },
+      capabilities: { window: { workDoneProgress: true }, workspace: { configuration: options.configuration !== undefined } },
       initializationOptions: { storagePath, ...options.initializationOptions },
     });
     await rpc.sendNotification('initialized', {});

@@ -1,0 +1,120 @@
+/**
+ * Server responsiveness and cancel latency with the real engine (issue 6 targets):
+ * while a 20-epoch ACC scan of spam-2k.jsonl runs in the worker, how long does a request
+ * take to come back (target < 50 ms), and how long from a cancel to the job stopping
+ * (target < 1 s)? Writes bench/server-results.json.
+ *
+ *   node --import tsx bench/server.ts [--dist] [--cancels N]
+ *
+ * `--dist` runs the bundled dist/server.js + dist/worker.js (run `npm run build` first);
+ * the default runs the TypeScript sources through tsx.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { ResponseError } from 'vscode-languageserver-protocol';
+import { Methods, type ComputeParams, type ComputeResult, type StatusNotification } from '../src/shared/protocol';
+import { DATASETS, elapsedMs, LspClient, REPO } from '../test/server/lspHarness';
+
+const LATENCY_TARGET_MS = 50;
+const CANCEL_TARGET_MS = 1000;
+/** Pause between latency probes, so probing does not itself load the server. */
+const PROBE_INTERVAL_MS = 25;
+
+const args = process.argv.slice(2);
+const useDist = args.includes('--dist');
+const cancelsArg = args.indexOf('--cancels');
+const cancelRuns = cancelsArg >= 0 ? Number(args[cancelsArg + 1]) : 3;
+const entry = useDist ? path.join(REPO, 'dist', 'server.js') : path.join(REPO, 'src', 'server', 'server.ts');
+const file = path.join(DATASETS, 'spam-2k.jsonl');
+const text = readFileSync(file, 'utf8');
+
+function summary(xs: number[]): { n: number; median: number; p95: number; max: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { n: s.length, median: round(at(0.5)), p95: round(at(0.95)), max: round(s[s.length - 1]) };
+}
+const round = (x: number): number => Math.round(x * 100) / 100;
+
+function computeParams(seed: number): ComputeParams {
+  return { uri: `file://${file}`, path: file, text, version: seed + 1, settings: { epochs: 20, estimator: 'acc', seed } };
+}
+
+/** Probe `influenceLens/result` round trips until `done` resolves; returns latencies by phase. */
+async function probeWhile(c: LspClient, uri: string, done: Promise<unknown>): Promise<Map<string, number[]>> {
+  let finished = false;
+  void done.finally(() => (finished = true)).catch(() => undefined);
+  const byPhase = new Map<string, number[]>();
+  while (!finished) {
+    const phase = c.statuses.filter((s) => s.uri === uri).at(-1)?.phase ?? 'queued';
+    const t0 = process.hrtime.bigint();
+    await c.rpc.sendRequest(Methods.result, { uri });
+    const ms = elapsedMs(t0);
+    if (!finished) byPhase.set(phase, [...(byPhase.get(phase) ?? []), ms]);
+    await new Promise((r) => setTimeout(r, PROBE_INTERVAL_MS));
+  }
+  return byPhase;
+}
+
+async function main(): Promise<void> {
+  const storage = mkdtempSync(path.join(tmpdir(), 'il-bench-'));
+  const c = await LspClient.start({ entry, storagePath: storage, initializationOptions: { maxConcurrentJobs: 1 } });
+  try {
+    // 1. A full scan, probing round trips throughout.
+    const full = computeParams(0);
+    const t0 = process.hrtime.bigint();
+    const job = c.rpc.sendRequest<ComputeResult>(Methods.compute, full);
+    const byPhase = await probeWhile(c, full.uri, job);
+    const res = await job;
+    const scanMs = elapsedMs(t0);
+    const all = [...byPhase.values()].flat();
+    const latency = { overall: summary(all), byPhase: Object.fromEntries([...byPhase].map(([k, v]) => [k, summary(v)])) };
+    console.log(`scan: ${res.rows} rows, ${res.flaggedCount} flagged, ${(scanMs / 1000).toFixed(1)} s`);
+    console.log(`request round trip during the scan: median ${latency.overall.median} ms, p95 ${latency.overall.p95} ms, max ${latency.overall.max} ms over ${latency.overall.n} requests (target < ${LATENCY_TARGET_MS} ms)`);
+
+    // 2. Cancels at different points of fresh scans (a new seed each time, so the cache does not answer).
+    const cancels: { phase: string; percent: number; ms: number }[] = [];
+    const fractions = [0.15, 0.45, 0.75];
+    for (let i = 0; i < cancelRuns; i++) {
+      const p = computeParams(i + 1);
+      const from = c.statuses.length;
+      const running = c.rpc.sendRequest(Methods.compute, p);
+      const target = 100 * fractions[i % fractions.length];
+      const at = await c.waitFor<StatusNotification>(`progress ≥ ${target}%`, () => c.statuses.slice(from).find((s) => s.uri === p.uri && s.percent >= target && s.phase !== 'done'), 10 * 60_000);
+      const tc = process.hrtime.bigint();
+      await c.rpc.sendRequest(Methods.cancel, { uri: p.uri });
+      let stoppedBy = 'completed';
+      try {
+        await running;
+      } catch (e) {
+        stoppedBy = e instanceof ResponseError ? String((e.data as { kind?: string } | undefined)?.kind) : String(e);
+      }
+      const ms = round(elapsedMs(tc));
+      cancels.push({ phase: at.phase, percent: at.percent, ms });
+      console.log(`cancel during ${at.phase} (${at.percent}%): stopped (${stoppedBy}) after ${ms} ms (target < ${CANCEL_TARGET_MS} ms)`);
+    }
+
+    const out = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
+      server: useDist ? 'dist/server.js' : 'src/server/server.ts (tsx)',
+      dataset: 'spam-2k.jsonl',
+      settings: { epochs: 20, estimator: 'acc' },
+      scan: { rows: res.rows, flagged: res.flaggedCount, seconds: round(scanMs / 1000) },
+      requestLatencyMs: latency,
+      cancelLatencyMs: { runs: cancels, max: Math.max(...cancels.map((x) => x.ms)) },
+      targets: { requestMs: LATENCY_TARGET_MS, cancelMs: CANCEL_TARGET_MS },
+      met: { request: latency.overall.max < LATENCY_TARGET_MS, requestP95: latency.overall.p95 < LATENCY_TARGET_MS, cancel: cancels.every((x) => x.ms < CANCEL_TARGET_MS) },
+    };
+    writeFileSync(path.join(REPO, 'bench', 'server-results.json'), `${JSON.stringify(out, null, 2)}\n`);
+    console.log('wrote bench/server-results.json');
+  } finally {
+    await c.stop();
+    rmSync(storage, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
