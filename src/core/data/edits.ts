@@ -45,7 +45,7 @@ export function removeRowEdit(text: string, table: ParsedTable, row: number): Te
  * CSV/TSV: only that field changes; the value is quoted when it holds the delimiter, a
  * quote or a line break (or when the old value was quoted). JSONL: only the label's value
  * on that line changes (key order and formatting of everything else untouched); it stays a
- * JSON number when the old value was a number and the new label is numeric, a boolean when
+ * JSON number when the old value was a number and the new label is a canonical number, a boolean when
  * it was a boolean and the new label is true/false; a missing key is appended.
  */
 export function relabelRowEdit(text: string, table: ParsedTable, row: number, labelIndex: number, newLabel: string): TextEdit {
@@ -130,14 +130,16 @@ function relabelJsonLine(text: string, table: ParsedTable, row: number, start: n
   return makeEdit(text, start + target.valueStart, start + target.valueEnd, jsonValue(old, newLabel));
 }
 
-const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
-
+/**
+ * The JSON text for the new label. A number is written only when it reads back as exactly the
+ * label (String(Number(label)) === label, e.g. "1", "-0.5"), so the parsed cell always equals
+ * the label the user chose; "1.0" or " 1" stay strings.
+ */
 function jsonValue(old: string, label: string): string {
   const c = old.charCodeAt(0);
   if (c === 45 || (c >= 48 && c <= 57)) {
-    if (JSON_NUMBER.test(label)) return label;
     const v = parseNumber(label);
-    if (Number.isFinite(v)) return String(v);
+    if (Number.isFinite(v) && String(v) === label) return label;
   }
   if ((old === 'true' || old === 'false') && (label === 'true' || label === 'false')) return label;
   return JSON.stringify(label);
