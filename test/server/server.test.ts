@@ -259,3 +259,21 @@ test('with a pull-configuration client, a settings change without values is read
     await c.stop();
   }
 });
+
+test('with more documents than workers, the least recently used worker is released and its row details re-run the scan', async () => {
+  const c = await LspClient.start({ initializationOptions: { maxWorkers: 1 } });
+  try {
+    const a = params(fakeDataset('steps=4', 4));
+    const b = params(fakeDataset('steps=4', 5));
+    await c.rpc.sendRequest(Methods.compute, a);
+    assert.equal((await c.rpc.sendRequest<RowDetailsResponse>(Methods.rowDetails, { uri: a.uri, row: 1 })).source, 'live');
+    await c.rpc.sendRequest(Methods.compute, b);
+    await c.waitFor('release logged', () => c.logs.find((l) => l.includes(`releasing the worker of ${a.uri}`)));
+    const d = await c.rpc.sendRequest<RowDetailsResponse>(Methods.rowDetails, { uri: a.uri, row: 1 });
+    assert.equal(d.source, 'recomputed');
+    assert.deepEqual(d.cells, { text: 'row 1 ok' });
+    assert.equal((await c.rpc.sendRequest<RowDetailsResponse>(Methods.rowDetails, { uri: b.uri, row: 1 })).source, 'recomputed');
+  } finally {
+    await c.stop();
+  }
+});
