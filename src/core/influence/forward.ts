@@ -1,0 +1,173 @@
+/**
+ * Forward-mode propagation of per-row parameter perturbations δ_j(t) ≈ θ^{-j}_t − θ_t
+ * along the recorded run, for many rows at once (a stack of δ's, one batch HVP per step):
+ *
+ *   δ_j(t+1) = δ_j(t) − (η_t/|S_t|) Σ_{i∈S_t, i∉E_j(t)} H_i(θ_t) δ_j(t) + [j∈S_t] (η_t/|S_t|) ∇ℓ_j(θ_t)
+ *
+ * with H_i including λI. E_j(t) = {j} when j ∈ S_t for ACC-SGD-IE (its own term removed,
+ * divisor |S_t| kept), ∅ for SGD-IE, and {j} with probability ½ for the randomized
+ * correction. Rows are processed in chunks that fit the memory budget; chunking does not
+ * change any number (each row's recursion is independent).
+ */
+import { selectRows } from '../linalg/features';
+import { rowGradsWithL2 } from '../model/objective';
+import { type ParamLayout, stackAxpy, stackDotAll, stackGet, stackScaleAdd } from '../model/types';
+import { checkCancel, type Hooks } from '../train/trainer';
+import { shrink } from '../train/trajectory';
+import { queryGrad } from './queries';
+import { type EstimateRequest, type EstimateResult, F64, type InfluenceContext, type Snapshot } from './types';
+
+export type Correction = 'full' | 'none' | 'random';
+
+/** Default per-row state budget in MiB. */
+export const DEFAULT_STATE_BUDGET_MIB = 512;
+
+/** Deterministic coin for the randomized correction: independent of chunking. */
+function coin(seed: number, t: number, row: number): boolean {
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(t + 1, 0xc2b2ae35) ^ Math.imul(row + 1, 0x27d4eb2d);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
+  return ((h ^ (h >>> 15)) & 1) === 1;
+}
+
+/** Rows per chunk for `slots` state stacks of p doubles per row (state + HVP output ≈ 2×). */
+export function chunkRowsFor(req: EstimateRequest, p: number, slots: number): number {
+  if (req.chunkRows && req.chunkRows > 0) return Math.min(req.chunkRows, Math.max(1, req.rows.length));
+  const budget = (req.memoryBudgetMiB ?? DEFAULT_STATE_BUDGET_MIB) * 1024 * 1024;
+  return Math.max(1, Math.min(req.rows.length, Math.floor(budget / (2 * slots * p * F64))));
+}
+
+/**
+ * Run the forward recursion for `req.rows` with the given correction. Returns snapshots at
+ * the eval steps (query values, self-influence, deltas), primary-query values at every
+ * boundary, and in-window values when requested.
+ */
+export function runForward(ctx: InfluenceContext, req: EstimateRequest, correction: Correction, estimator: 'acc' | 'sgd-ie', hooks?: Hooks): EstimateResult {
+  const { model, traj, X, y, l2 } = ctx;
+  const T = traj.steps;
+  const queries = req.queries ?? [{ kind: 'val-loss' as const }];
+  const evalSteps = [...(req.evalSteps ?? [T])].sort((a, b) => a - b);
+  const boundaries = req.boundaries ?? [];
+  const wantIn = !!req.inWindow && boundaries.length >= 2;
+  const start = req.startStep ?? 0;
+  const end = Math.max(evalSteps[evalSteps.length - 1] ?? start, boundaries[boundaries.length - 1] ?? start);
+  const lastOnly = !!req.lastLayerOnly;
+  const lay: ParamLayout = lastOnly ? model.lastLayer : model.layout;
+  const off = lastOnly ? model.lastLayerOffset : 0;
+  const pd = lay.size, p = model.p;
+  const n = req.rows.length;
+  const slotsPerRow = wantIn ? 2 : 1;
+  const chunk = chunkRowsFor(req, pd, slotsPerRow);
+  const seed = req.seed ?? 0;
+
+  // Query gradients at boundaries and eval steps, computed once for all chunks.
+  const bIndex = new Map<number, number>(boundaries.map((t, k) => [t, k]));
+  const eIndex = new Map<number, number>(evalSteps.map((t, k) => [t, k]));
+  const qB = boundaries.map((t) => queryGrad(ctx, queries[0], traj.theta(t)));
+  const qE = evalSteps.map((t) => queries.map((q) => queryGrad(ctx, q, traj.theta(t))));
+
+  const snapshots: Snapshot[] = evalSteps.map((step) => ({
+    step,
+    queries: queries.map(() => new Float64Array(n)),
+    self: req.self ? new Float64Array(n) : null,
+    deltas: req.keepDeltas ? new Float64Array(n * pd) : null,
+  }));
+  const cumulative = boundaries.map(() => new Float64Array(n));
+  const inWindow = wantIn ? boundaries.slice(1).map(() => new Float64Array(n)) : null;
+
+  const rowSlot = new Int32Array(X.rows).fill(-1);
+  const totalWork = Math.max(1, Math.ceil(n / chunk) * (end - start));
+  let done = 0;
+  for (let c0 = 0; c0 < n; c0 += chunk) {
+    const rows = req.rows.subarray(c0, Math.min(n, c0 + chunk));
+    const m = rows.length, M = m * slotsPerRow;
+    rows.forEach((r, j) => { rowSlot[r] = j; });
+    const D = new Float64Array(M * pd);
+    const HD = new Float64Array(M * pd);
+    const coef = new Float64Array(M);
+    const dots = new Float64Array(M);
+    const tmp = new Float64Array(pd);
+
+    for (let t = start; t <= end; t++) {
+      const kb = bIndex.get(t);
+      if (kb !== undefined) {
+        stackDotAll(lay, D, M, qB[kb], dots, off);
+        for (let j = 0; j < m; j++) cumulative[kb][c0 + j] = dots[j];
+        if (wantIn) {
+          if (kb > 0) for (let j = 0; j < m; j++) inWindow![kb - 1][c0 + j] = dots[m + j];
+          // Restart the in-window state (slots m..2m−1).
+          zeroSlots(lay, D, M, m, M);
+        }
+      }
+      const ke = eIndex.get(t);
+      if (ke !== undefined) {
+        const snap = snapshots[ke];
+        stackDotAll(lay, D, M, qE[ke][0], dots, off);
+        queries.forEach((_, qi) => {
+          if (qi > 0) stackDotAll(lay, D, M, qE[ke][qi], dots, off);
+          for (let j = 0; j < m; j++) snap.queries[qi][c0 + j] = dots[j];
+        });
+        if (snap.self) {
+          const G = new Float64Array(m * p);
+          model.rowGrads(traj.theta(t), selectRows(X, rows), Float64Array.from(rows, (r) => y[r]), G);
+          for (let j = 0; j < m; j++) {
+            stackGet(lay, D, M, j, tmp);
+            let s = 0;
+            for (let a = 0; a < pd; a++) s += tmp[a] * G[j * p + off + a];
+            snap.self[c0 + j] = s;
+          }
+        }
+        if (snap.deltas) for (let j = 0; j < m; j++) snap.deltas.set(stackGet(lay, D, M, j, tmp), (c0 + j) * pd);
+      }
+      if (t === end) break;
+      checkCancel(hooks);
+
+      const theta = traj.theta(t);
+      const batch = traj.batch(t);
+      const b = batch.length, eta = traj.etas[t];
+      const Xb = selectRows(X, batch);
+      const yb = Float64Array.from(batch, (r) => y[r]);
+      // Which batch positions belong to rows of this chunk, and which get the own-term removed.
+      const inPos: number[] = [], inSlot: number[] = [];
+      const exModel: number[] = [], exPos: number[] = [];
+      for (let s = 0; s < b; s++) {
+        const j = rowSlot[batch[s]];
+        if (j < 0) continue;
+        inPos.push(s); inSlot.push(j);
+        const apply = correction === 'full' || (correction === 'random' && coin(seed, t, batch[s]));
+        if (apply) {
+          exModel.push(j); exPos.push(s);
+          if (wantIn) { exModel.push(j + m); exPos.push(s); }
+        }
+      }
+      const ex = { model: Int32Array.from(exModel), pos: Int32Array.from(exPos), count: exModel.length };
+      model.hvpStack(theta, Xb, yb, D, M, ex, HD, lastOnly);
+      coef.fill(shrink(eta, b, l2, b));
+      const shrinkOne = shrink(eta, b, l2, b - 1);
+      for (let q = 0; q < ex.count; q++) coef[ex.model[q]] = shrinkOne;
+      stackScaleAdd(lay, D, M, coef, -eta / b, HD);
+      if (inPos.length > 0) {
+        const G = rowGradsWithL2(model, theta, selectRows(Xb, inPos), Float64Array.from(inPos, (s) => yb[s]), l2, new Float64Array(inPos.length * p));
+        for (let q = 0; q < inPos.length; q++) {
+          stackAxpy(lay, D, M, inSlot[q], eta / b, G, q * p + off);
+          if (wantIn) stackAxpy(lay, D, M, inSlot[q] + m, eta / b, G, q * p + off);
+        }
+      }
+      done++;
+      if (hooks?.onProgress && (done & 15) === 0) hooks.onProgress(done / totalWork, `${estimator} ${Math.min(n, c0 + m)}/${n} rows`);
+    }
+    rows.forEach((r) => { rowSlot[r] = -1; });
+  }
+  const notes: string[] = [];
+  if (lastOnly && model.kind === 'mlp') notes.push('δ restricted to the last layer (W2); influence through W1 is ignored.');
+  if (correction === 'random') notes.push('own-term correction applied with probability 1/2 per appearance.');
+  return { estimator, rows: req.rows, snapshots, boundaries, cumulative, inWindow, chunkRows: chunk, notes };
+}
+
+/** Zero model slots [from, to) of a stack of M models. */
+export function zeroSlots(lay: ParamLayout, S: Float64Array, M: number, from: number, to: number): void {
+  for (const b of lay.blocks) {
+    const base = M * b.offset, w = M * b.cols;
+    for (let r = 0; r < b.rows; r++) S.fill(0, base + r * w + from * b.cols, base + r * w + to * b.cols);
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Exact leave-one-out (and leave-a-set-out) replay, the ground truth (ALGORITHMS §2):
+ * same θ_0, same batches, the removed rows skipped, the divisor |S_t| kept:
+ *   θ^{-R}_{t+1} = θ^{-R}_t − (η_t/|S_t|) Σ_{i∈S_t∖R} ∇ℓ_i(θ^{-R}_t).
+ * Many counterfactual models advance together as one stack (one batched gradient per
+ * step). A model that removes nothing reproduces the recorded run bit for bit.
+ */
+import { selectRows } from '../linalg/features';
+import { evaluateStack, rowLosses } from '../model/objective';
+import { type ParamLayout, stackGet, stackScaleAdd } from '../model/types';
+import { checkCancel, type Hooks } from '../train/trainer';
+import { shrink } from '../train/trajectory';
+import { chunkRowsFor } from './forward';
+import { queryValues } from './queries';
+import type { EstimateRequest, EstimateResult, Estimator, InfluenceContext, Snapshot } from './types';
+
+/** Write θ into model slots [from, to) of a stack of M models. */
+function fillSlots(lay: ParamLayout, S: Float64Array, M: number, from: number, to: number, theta: Float64Array): void {
+  for (const b of lay.blocks) {
+    const base = M * b.offset, w = M * b.cols;
+    for (let r = 0; r < b.rows; r++) {
+      const src = b.offset + r * b.cols;
+      for (let j = from; j < to; j++) {
+        const dst = base + r * w + j * b.cols;
+        for (let c = 0; c < b.cols; c++) S[dst + c] = theta[src + c];
+      }
+    }
+  }
+}
+
+/**
+ * Replay M counterfactual models from θ_start to θ_end. Model k removes the train positions
+ * in `removals[k]`. `visit(t, Θ)` is called before every step t (and at t = end) and may
+ * read or reset slots of the stack Θ (M models, standard stack layout).
+ */
+export function replay(
+  ctx: InfluenceContext, removals: Int32Array[], start: number, end: number,
+  visit: (t: number, thetas: Float64Array) => void, hooks?: Hooks, progress?: (t: number) => void,
+): Float64Array {
+  const { model, traj, X, y, l2 } = ctx;
+  const M = removals.length, lay = model.layout;
+  const n = X.rows;
+  // Train position → models that remove it (CSR over positions).
+  const cnt = new Int32Array(n + 1);
+  for (const R of removals) for (const r of R) cnt[r + 1]++;
+  for (let i = 0; i < n; i++) cnt[i + 1] += cnt[i];
+  const who = new Int32Array(cnt[n]);
+  const fillAt = cnt.slice(0, n);
+  removals.forEach((R, k) => { for (const r of R) who[fillAt[r]++] = k; });
+
+  const Th = new Float64Array(M * model.p);
+  fillSlots(lay, Th, M, 0, M, traj.theta(start));
+  const G = new Float64Array(M * model.p);
+  const coef = new Float64Array(M), removed = new Int32Array(M);
+  for (let t = start; t <= end; t++) {
+    visit(t, Th);
+    if (t === end) break;
+    checkCancel(hooks);
+    const batch = traj.batch(t);
+    const b = batch.length, eta = traj.etas[t];
+    const exModel: number[] = [], exPos: number[] = [];
+    removed.fill(0);
+    for (let s = 0; s < b; s++) {
+      const r = batch[s];
+      for (let q = cnt[r]; q < cnt[r + 1]; q++) { exModel.push(who[q]); exPos.push(s); removed[who[q]]++; }
+    }
+    const Xb = selectRows(X, batch);
+    const yb = Float64Array.from(batch, (r) => y[r]);
+    model.gradStack(Th, M, Xb, yb, { model: Int32Array.from(exModel), pos: Int32Array.from(exPos), count: exModel.length }, G);
+    for (let k = 0; k < M; k++) coef[k] = shrink(eta, b, l2, b - removed[k]);
+    stackScaleAdd(lay, Th, M, coef, -eta / b, G);
+    progress?.(t);
+  }
+  return Th;
+}
+
+/**
+ * θ_end of one model per removal set (stack of sets.length models, standard stack layout).
+ * Used by "verify" and cleansing: retrain without the rows by exact replay.
+ */
+export function replayWithout(ctx: InfluenceContext, sets: Int32Array[], end = ctx.traj.steps, hooks?: Hooks): Float64Array {
+  return replay(ctx, sets, 0, end, () => undefined, hooks);
+}
+
+/** Validation loss and accuracy of every model of a stack. */
+export function evaluateReplays(ctx: InfluenceContext, thetas: Float64Array, m: number): { loss: Float64Array; accuracy: Float64Array } {
+  return evaluateStack(ctx.model, thetas, m, ctx.Xval, ctx.yval);
+}
+
+/**
+ * Exact LOO for every row of `req.rows` (each removed alone): query changes at eval steps,
+ * self-influence ℓ_j(θ^{-j}) − ℓ_j(θ) (data loss), δ_j = θ^{-j} − θ, the primary query at
+ * boundaries, and in-window changes (replay restarted from the recorded θ at each
+ * window start). Memory: rows per chunk × p doubles (× 2 with in-window).
+ */
+export const looEstimator: Estimator = {
+  name: 'loo',
+  estimate(ctx: InfluenceContext, req: EstimateRequest, hooks?: Hooks): EstimateResult {
+    const { model, traj, X, y } = ctx;
+    const T = traj.steps, p = model.p;
+    const queries = req.queries ?? [{ kind: 'val-loss' as const }];
+    const evalSteps = [...(req.evalSteps ?? [T])].sort((a, b) => a - b);
+    const boundaries = req.boundaries ?? [];
+    const wantIn = !!req.inWindow && boundaries.length >= 2;
+    const start = req.startStep ?? 0;
+    const end = Math.max(evalSteps[evalSteps.length - 1] ?? start, boundaries[boundaries.length - 1] ?? start);
+    const n = req.rows.length;
+    const slots = wantIn ? 2 : 1;
+    const chunk = chunkRowsFor(req, p, slots);
+
+    const refB = boundaries.map((t) => queryValues(ctx, queries[0], traj.theta(t), 1)[0]);
+    const refE = evalSteps.map((t) => queries.map((q) => queryValues(ctx, q, traj.theta(t), 1)[0]));
+    const refLoss = evalSteps.map((t) => (req.self ? rowLosses(model, traj.theta(t), X, y) : null));
+    const bIndex = new Map<number, number>(boundaries.map((t, k) => [t, k]));
+    const eIndex = new Map<number, number>(evalSteps.map((t, k) => [t, k]));
+    const snapshots: Snapshot[] = evalSteps.map((step) => ({
+      step,
+      queries: queries.map(() => new Float64Array(n)),
+      self: req.self ? new Float64Array(n) : null,
+      deltas: req.keepDeltas ? new Float64Array(n * p) : null,
+    }));
+    const cumulative = boundaries.map(() => new Float64Array(n));
+    const inWindow = wantIn ? boundaries.slice(1).map(() => new Float64Array(n)) : null;
+    const tmp = new Float64Array(p);
+    const total = Math.max(1, Math.ceil(n / chunk) * (end - start));
+    let done = 0;
+
+    for (let c0 = 0; c0 < n; c0 += chunk) {
+      const rows = req.rows.subarray(c0, Math.min(n, c0 + chunk));
+      const m = rows.length, M = m * slots;
+      const removals = Array.from({ length: M }, (_, k) => rows.subarray(k % m, (k % m) + 1));
+      replay(ctx, removals, start, end, (t, Th) => {
+        const kb = bIndex.get(t);
+        if (kb !== undefined) {
+          const v = queryValues(ctx, queries[0], Th, M);
+          for (let j = 0; j < m; j++) cumulative[kb][c0 + j] = v[j] - refB[kb];
+          if (wantIn) {
+            if (kb > 0) for (let j = 0; j < m; j++) inWindow![kb - 1][c0 + j] = v[m + j] - refB[kb];
+            fillSlots(model.layout, Th, M, m, M, traj.theta(t));
+          }
+        }
+        const ke = eIndex.get(t);
+        if (ke !== undefined) {
+          const snap = snapshots[ke];
+          queries.forEach((q, qi) => {
+            const v = queryValues(ctx, q, Th, M);
+            for (let j = 0; j < m; j++) snap.queries[qi][c0 + j] = v[j] - refE[ke][qi];
+          });
+          const thetaT = traj.theta(t);
+          for (let j = 0; j < m; j++) {
+            if (!snap.self && !snap.deltas) break;
+            stackGet(model.layout, Th, M, j, tmp);
+            if (snap.self) {
+              const r = rows[j];
+              snap.self[c0 + j] = rowLosses(model, tmp, selectRows(X, [r]), y.subarray(r, r + 1))[0] - refLoss[ke]![r];
+            }
+            if (snap.deltas) for (let a = 0; a < p; a++) snap.deltas[(c0 + j) * p + a] = tmp[a] - thetaT[a];
+          }
+        }
+      }, hooks, () => {
+        done++;
+        if (hooks?.onProgress && (done & 15) === 0) hooks.onProgress(done / total, `exact replay ${Math.min(n, c0 + m)}/${n} rows`);
+      });
+    }
+    return { estimator: 'loo', rows: req.rows, snapshots, boundaries, cumulative, inWindow, chunkRows: chunk, notes: [] };
+  },
+};

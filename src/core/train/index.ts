@@ -1,0 +1,3 @@
+export * from './trainer';
+export * from './trajectory';
+export * from './lrSearch';
