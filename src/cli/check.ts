@@ -11,7 +11,8 @@ import { toSarif } from '../core/report/sarif';
 import { flagSummary } from '../core/report/wording';
 import type { Settings } from '../core/settings';
 import { checkSources, type FileCheck, type FileCheckError, type ScanFn } from '../core/review/checkSources';
-import { GitError, repoRoot, repoRootOrUndefined } from '../core/review/git';
+import { GitError, repoRoot } from '../core/review/git';
+import { reviewRootFor } from '../core/review/decisions';
 import { changedDatasetSources, readDataset, type DatasetSource } from '../core/review/sources';
 import { isInputError } from '../core/data/types';
 import type { DecisionKind } from '../core/review/types';
@@ -26,7 +27,7 @@ export interface CheckOptions {
   /** Consider every row of each file, not only added/changed rows. Without `staged`, every row is considered anyway. */
   allRows?: boolean;
   settings: Settings;
-  /** The scanner (default: the engine's analyze). */
+  /** The scanner (default: the engine's analyze with `settings`). */
   scan?: ScanFn;
   /** git executable (default `git` on PATH). */
   gitPath?: string;
@@ -75,8 +76,6 @@ export interface CheckOutcome {
   results: CheckFileReport[];
 }
 
-const defaultScan: ScanFn = (input) => analyze(input).result;
-
 export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
   let sources: DatasetSource[];
   const notes: string[] = [];
@@ -88,7 +87,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
     const summary = `influence-lens check: ${message}`;
     return { exitCode: 2, summary, text: summary, results: [] };
   }
-  const checks = await checkSources(sources, { settings: opts.settings, allRows: Boolean(opts.allRows), scan: opts.scan ?? defaultScan, gitPath: opts.gitPath });
+  const scan: ScanFn = opts.scan ?? ((s) => analyze({ file: s.display, content: s.bytes, settings: opts.settings }).result);
+  const checks = await checkSources(sources, { allRows: Boolean(opts.allRows), scan, gitPath: opts.gitPath });
   const results = checks.map((c) => fileReport(c, opts.cwd));
   const exitCode: 0 | 1 | 2 = results.some((r) => r.error) ? 2 : results.some((r) => r.unreviewed > 0) ? 1 : 0;
   const summary = summaryLine(results, exitCode, opts);
@@ -117,16 +117,10 @@ async function fileSources(opts: CheckOptions): Promise<DatasetSource[]> {
   for (const f of files) {
     const absPath = path.resolve(opts.cwd, f);
     const bytes = await readDataset(absPath, f);
-    const inRepo = await repoRootOrUndefined(path.dirname(absPath), opts.gitPath);
-    const root = inRepo ?? (isInside(opts.cwd, absPath) ? path.resolve(opts.cwd) : path.dirname(absPath));
+    const root = await reviewRootFor(absPath, opts.cwd, opts.gitPath);
     sources.push({ display: path.relative(root, absPath).split(path.sep).join('/'), absPath, root, bytes, changes: 'all', origin: 'file' });
   }
   return sources;
-}
-
-function isInside(dir: string, file: string): boolean {
-  const rel = path.relative(path.resolve(dir), file);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
 function fileReport(c: FileCheck, cwd: string): CheckFileReport {

@@ -5,11 +5,9 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { AnalyzeInput } from '../analyzeTypes';
 import { decodeDataset, detectFormat } from '../data/index';
 import { isInputError } from '../data/types';
 import type { ScanResult } from '../report/types';
-import type { Settings } from '../settings';
 import { runGit } from './git';
 import { hashRows, reviewScan, type RowsReview } from './review';
 import { datasetKey, loadReview, reviewFilePath, ReviewFileError } from './reviewFile';
@@ -40,10 +38,10 @@ export interface FileCheck {
   error?: FileCheckError;
 }
 
-export type ScanFn = (input: AnalyzeInput) => ScanResult | Promise<ScanResult>;
+/** Scans one source's content (the engine in the CLI; the language server in the editor). */
+export type ScanFn = (source: DatasetSource) => ScanResult | Promise<ScanResult>;
 
 export interface CheckSourcesOptions {
-  settings: Settings;
   /** Consider every row, not only added/changed ones. */
   allRows: boolean;
   scan: ScanFn;
@@ -62,7 +60,7 @@ async function checkSource(s: DatasetSource, opts: CheckSourcesOptions): Promise
   try {
     const text = decodeDataset(s.bytes, s.display);
     const { table, hashes } = hashRows(text, s.display, detectFormat(s.display));
-    const result = await opts.scan({ file: s.display, content: s.bytes, settings: opts.settings });
+    const result = await opts.scan(s);
     const loaded = await loadReview(reviewFile, datasetKey(s.root, s.absPath), { moveAsideCorrupt: false });
     base.problems.push(...loaded.problems);
     if (s.origin === 'staged' && loaded.exists) {

@@ -3,7 +3,8 @@
  * use. Who decided comes from git config (what the commit author will be), else the OS user.
  */
 import * as os from 'node:os';
-import { gitUser } from './git';
+import * as path from 'node:path';
+import { gitUser, repoRootOrUndefined } from './git';
 import { datasetKey, isRowHash, loadReview, reviewFilePath, updateReview, type LoadedReview } from './reviewFile';
 import type { DecisionKind, ReviewDecision, ReviewFileProblem } from './types';
 
@@ -68,4 +69,19 @@ export async function recordDecisions(
 export async function readDecisions(root: string, datasetPath: string): Promise<LoadedReview & { file: string }> {
   const file = reviewFilePath(root, datasetPath);
   return { file, ...(await loadReview(file, datasetKey(root, datasetPath), { moveAsideCorrupt: false })) };
+}
+
+/**
+ * Where a dataset's review file lives: under its git repository's root; outside a repository,
+ * under `fallback` (the workspace folder or working directory) when the file is inside it,
+ * else beside the file. The CLI and the editor use this one rule so they share decisions.
+ */
+export async function reviewRootFor(absPath: string, fallback?: string, gitPath?: string): Promise<string> {
+  const repo = await repoRootOrUndefined(path.dirname(absPath), gitPath);
+  if (repo) return repo;
+  if (fallback) {
+    const rel = path.relative(path.resolve(fallback), absPath);
+    if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) return path.resolve(fallback);
+  }
+  return path.dirname(absPath);
 }

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { matchDecisions } from '../../../src/core/review/match';
+import { remapRows } from '../../../src/core/review/remap';
+import { parseTable, rowHash } from '../../../src/core/data/index';
 import type { ReviewDecision } from '../../../src/core/review/types';
 
 const D = (row: number): ReviewDecision => ({ decision: 'keep', row, by: 'A', at: '2026-01-01T00:00:00.000Z' });
@@ -36,4 +38,13 @@ test('when the hinted index now holds a decided row, the lost decision is missin
 test('identical rows share the decision on their content', () => {
   const m = matchDecisions(new Map([['hd', D(0)]]), ['hd', 'hx', 'hd']);
   assert.deepEqual([...m.byRow.keys()], [0, 2]);
+});
+
+test('remapRows places scanned rows on the edited text by content, nearest index first', () => {
+  const staged = parseTable('a,label\n1,x\n2,y\n1,x\n', 's.csv', 'csv');
+  const now = parseTable('a,label\n0,z\n0,w\n1,x\n2,changed\n1,x\n', 'w.csv', 'csv');
+  const record = (row: number) => ({ row, line: row + 2, endLine: row + 2, hash: rowHash(staged.rows[row]) }) as never;
+  const out = remapRows([record(2), record(0), record(1)], { table: now, hashes: now.rows.map((r) => rowHash(r)) });
+  assert.deepEqual(out.rows.map((r) => [r.row, r.line]), [[2, 4], [4, 6]]);
+  assert.deepEqual(out.lost.map((r) => r.row), [1]);
 });
