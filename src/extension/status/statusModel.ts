@@ -1,0 +1,84 @@
+/**
+ * What the status bar says for the active dataset, and what clicking it does. Pure (no
+ * `vscode`): the status bar module only renders this.
+ */
+import { Commands, type CommandId } from '../commandTable';
+import { formatCount } from '../decorations/wording';
+
+export type DatasetStatus =
+  | { kind: 'idle' }
+  | { kind: 'ready'; rows: number; rowsApproximate: boolean; labelColumn: string }
+  | { kind: 'unusable'; reason: string }
+  | { kind: 'running'; phase: string; percent: number; message: string }
+  | { kind: 'done'; flagged: number; rows: number; cached: boolean }
+  | { kind: 'stale'; flagged: number }
+  | { kind: 'error'; message: string; file: string; line: number }
+  | { kind: 'serverDown'; message: string };
+
+export interface StatusView {
+  text: string;
+  tooltip: string;
+  command?: CommandId;
+  /** Use the theme's warning/error background. */
+  tone: 'normal' | 'warning' | 'error';
+  /** Show a spinner icon. */
+  busy: boolean;
+}
+
+const NAME = 'Influence Lens';
+
+/** Words for a server phase; the server's own message wins when it is more specific (e.g. "epoch 3 of 20"). */
+export function phaseWords(phase: string, message: string): string {
+  const base: Record<string, string> = {
+    queued: 'queued',
+    parse: 'parsing',
+    featurize: 'preparing features',
+    train: 'training',
+    influence: 'estimating influence',
+    windows: 'computing time windows',
+    verify: 'verifying',
+  };
+  const word = base[phase] ?? phase;
+  const detail = message.trim();
+  if (!detail) return word;
+  return detail.toLowerCase().startsWith(word) ? detail : `${word}: ${detail}`;
+}
+
+export function statusView(s: DatasetStatus): StatusView {
+  switch (s.kind) {
+    case 'idle':
+      return { text: `$(beaker) ${NAME}`, tooltip: `${NAME}: open a CSV, TSV or JSONL file to scan it.`, command: Commands.openSettings, tone: 'normal', busy: false };
+    case 'ready':
+      return {
+        text: `$(beaker) ${NAME}: ready (${s.rowsApproximate ? '~' : ''}${formatCount(s.rows)} rows, label column ${s.labelColumn})`,
+        tooltip: `Click to compute influence for this file. To use another label column, run "${NAME}: Choose Label Column".`,
+        command: Commands.compute, tone: 'normal', busy: false,
+      };
+    case 'unusable':
+      return { text: `$(circle-slash) ${NAME}: cannot scan`, tooltip: s.reason, command: Commands.chooseLabel, tone: 'warning', busy: false };
+    case 'running': {
+      const pct = Math.max(0, Math.min(100, Math.round(s.percent)));
+      return { text: `$(sync~spin) ${NAME}: ${phaseWords(s.phase, s.message)} ${pct}%`, tooltip: 'Computing influence. Click to cancel.', command: Commands.cancel, tone: 'normal', busy: true };
+    }
+    case 'done':
+      return {
+        text: `$(beaker) ${NAME}: ${formatCount(s.flagged)} flagged`,
+        tooltip: `${formatCount(s.flagged)} of ${formatCount(s.rows)} rows flagged${s.cached ? ' (from the cache: the file has not changed since the last scan)' : ''}. Click to review them.`,
+        command: Commands.review, tone: 'normal', busy: false,
+      };
+    case 'stale':
+      return {
+        text: `$(history) ${NAME}: stale (${formatCount(s.flagged)} flagged)`,
+        tooltip: 'The file changed after the scan: edited rows lost their flag. Click to recompute.',
+        command: Commands.compute, tone: 'warning', busy: false,
+      };
+    case 'error':
+      return {
+        text: `$(error) ${NAME}: error`,
+        tooltip: `${s.line > 0 ? `${s.file}:${s.line}: ` : ''}${s.message}\nClick to compute again.`,
+        command: Commands.compute, tone: 'error', busy: false,
+      };
+    case 'serverDown':
+      return { text: `$(debug-disconnect) ${NAME}: stopped`, tooltip: `${s.message}\nClick to start the computation again.`, command: Commands.compute, tone: 'error', busy: false };
+  }
+}
