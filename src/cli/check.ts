@@ -169,7 +169,9 @@ function summaryLine(results: CheckFileReport[], exitCode: 0 | 1 | 2, opts: Chec
   const staleNote = stale > 0 ? `; ${plural(stale, 'outdated review decision')}` : '';
   if (exitCode === 1) {
     return `influence-lens check: ${plural(unreviewed, 'unreviewed flagged row')} among ${scope} in ${plural(results.length, kind)} (${flagged - unreviewed} reviewed${staleNote}). `
-      + `Review them in VS Code ("Influence Lens: Review Staged Data")${opts.staged ? ', or skip once with git commit --no-verify' : ''}.`;
+      + (opts.staged
+        ? 'Review them in VS Code ("Influence Lens: Review Staged Data"), or skip once with git commit --no-verify.'
+        : 'Review them in VS Code (Flagged Rows view: keep, fixed or ignore).');
   }
   return `influence-lens check: ok, ${flagged === 0 ? 'nothing flagged' : `all ${plural(flagged, 'flagged row')} reviewed`} among ${scope} in ${plural(results.length, kind)}${staleNote}.`;
 }
