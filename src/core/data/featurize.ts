@@ -34,7 +34,26 @@ interface Block {
   /** Write the features of rows [from, to) into the row-major `out` (row stride `stride`) at column `offset`. */
   fillDense(out: Float64Array, stride: number, offset: number, from: number, to: number): void;
   /** Append row r's non-zero features (ascending column) with column offset `base`. */
-  sparse(r: number, indices: number[], values: number[], base: number): void;
+  sparse(r: number, out: CsrBuilder, base: number): void;
+}
+
+/** Growable CSR arrays (typed from the start: no conversion of million-element JS arrays). */
+class CsrBuilder {
+  indices = new Int32Array(1024);
+  values = new Float64Array(1024);
+  length = 0;
+  push(index: number, value: number): void {
+    if (this.length === this.indices.length) {
+      const indices = new Int32Array(this.length * 2);
+      indices.set(this.indices);
+      this.indices = indices;
+      const values = new Float64Array(this.length * 2);
+      values.set(this.values);
+      this.values = values;
+    }
+    this.indices[this.length] = index;
+    this.values[this.length++] = value;
+  }
 }
 
 /**
@@ -79,15 +98,13 @@ export function featurize(table: ParsedTable, schema: Schema, split: Split, opts
   let X: FeatureMatrix;
   if (hasText) {
     const indptr = new Int32Array(rows + 1);
-    const indices: number[] = [];
-    const values: number[] = [];
+    const out = new CsrBuilder();
     for (let r = 0; r < rows; r++) {
-      for (let k = 0; k < blocks.length; k++) blocks[k].sparse(r, indices, values, offsets[k]);
-      indices.push(cols - 1);
-      values.push(1);
-      indptr[r + 1] = indices.length;
+      for (let k = 0; k < blocks.length; k++) blocks[k].sparse(r, out, offsets[k]);
+      out.push(cols - 1, 1);
+      indptr[r + 1] = out.length;
     }
-    X = { kind: 'sparse', rows, cols, indptr, indices: Int32Array.from(indices), values: Float64Array.from(values) };
+    X = { kind: 'sparse', rows, cols, indptr, indices: out.indices.slice(0, out.length), values: out.values.slice(0, out.length) };
   } else {
     const data = new Float64Array(rows * cols);
     // Block by block within chunks of rows: each inner loop is monomorphic and the chunk
@@ -184,15 +201,15 @@ function numericBlock(table: ParsedTable, col: ColumnSchema, train: Int32Array):
         if (indicator && Number.isNaN(v)) out[base + indicatorAt] = 1;
       }
     },
-    sparse(r, indices, vals, base) {
+    sparse(r, out, base) {
       const v = values[r];
       let k = base;
       if (keepValue) {
         const z = Number.isNaN(v) ? 0 : standardized(v);
-        if (z !== 0) { indices.push(k); vals.push(z); }
+        if (z !== 0) out.push(k, z);
         k++;
       }
-      if (indicator && Number.isNaN(v)) { indices.push(k); vals.push(1); }
+      if (indicator && Number.isNaN(v)) out.push(k, 1);
     },
   };
 }
@@ -202,9 +219,10 @@ function levelOf(cell: string | null): string {
 }
 
 function categoricalBlock(table: ParsedTable, col: ColumnSchema, train: Int32Array): Block {
+  const rowLevels = table.rows.map((row) => levelOf(row[col.index]));
   const counts = new Map<string, number>();
   for (let i = 0; i < train.length; i++) {
-    const level = levelOf(table.rows[train[i]][col.index]);
+    const level = rowLevels[train[i]];
     counts.set(level, (counts.get(level) ?? 0) + 1);
   }
   const levels = [...counts.keys()].sort();
@@ -219,46 +237,51 @@ function categoricalBlock(table: ParsedTable, col: ColumnSchema, train: Int32Arr
   }
   // Column index per row, -1 for levels never seen in training.
   const at = new Int32Array(table.rows.length);
-  for (let r = 0; r < at.length; r++) at[r] = column.get(levelOf(table.rows[r][col.index])) ?? -1;
+  for (let r = 0; r < at.length; r++) at[r] = column.get(rowLevels[r]) ?? -1;
   return {
     names,
     fillDense(out, stride, offset, from, to) {
       for (let r = from, base = from * stride + offset; r < to; r++, base += stride) if (at[r] >= 0) out[base + at[r]] = 1;
     },
-    sparse(r, indices, vals, base) { if (at[r] >= 0) { indices.push(base + at[r]); vals.push(1); } },
+    sparse(r, out, base) { if (at[r] >= 0) out.push(base + at[r], 1); },
   };
 }
 
 function textBlock(table: ParsedTable, col: ColumnSchema, train: Int32Array, buckets: number): Block {
   const n = table.rows.length;
   const counts = new Int32Array(buckets);
-  const touched: number[] = [];
-  const rowIndices: Int32Array[] = new Array(n);
-  const rowCounts: Int32Array[] = new Array(n);
+  const touched = new Int32Array(buckets);
+  // The block's own CSR: row r's buckets are idx[ptr[r] .. ptr[r+1]), ascending, with their weights.
+  const ptr = new Int32Array(n + 1);
+  let idx = new Int32Array(Math.max(1024, n * 16));
+  let weight = new Float64Array(idx.length);
+  let nnz = 0;
   for (let r = 0; r < n; r++) {
     const cell = table.rows[r][col.index];
-    touched.length = 0;
-    if (!isMissing(cell)) countTokens(cell as string, counts, touched);
-    touched.sort((a, b) => a - b);
-    const idx = Int32Array.from(touched);
-    const cnt = new Int32Array(idx.length);
-    for (let k = 0; k < idx.length; k++) { cnt[k] = counts[idx[k]]; counts[idx[k]] = 0; }
-    rowIndices[r] = idx;
-    rowCounts[r] = cnt;
+    const m = isMissing(cell) ? 0 : countTokens(cell as string, counts, touched);
+    if (nnz + m > idx.length) {
+      const size = Math.max(2 * idx.length, nnz + m);
+      const grownIdx = new Int32Array(size); grownIdx.set(idx); idx = grownIdx;
+      const grownWeight = new Float64Array(size); grownWeight.set(weight); weight = grownWeight;
+    }
+    idx.set(touched.subarray(0, m), nnz);
+    idx.subarray(nnz, nnz + m).sort();
+    for (let k = nnz; k < nnz + m; k++) { weight[k] = counts[idx[k]]; counts[idx[k]] = 0; }
+    nnz += m;
+    ptr[r + 1] = nnz;
   }
   const df = new Float64Array(buckets);
-  for (let i = 0; i < train.length; i++) for (const b of rowIndices[train[i]]) df[b]++;
+  for (let i = 0; i < train.length; i++) {
+    const r = train[i];
+    for (let k = ptr[r]; k < ptr[r + 1]; k++) df[idx[k]]++;
+  }
   const idf = new Float64Array(buckets);
   for (let b = 0; b < buckets; b++) idf[b] = Math.log((1 + train.length) / (1 + df[b])) + 1;
-  const rowValues: Float64Array[] = new Array(n);
   for (let r = 0; r < n; r++) {
-    const idx = rowIndices[r], cnt = rowCounts[r];
-    const v = new Float64Array(idx.length);
     let norm = 0;
-    for (let k = 0; k < idx.length; k++) { v[k] = Math.log1p(cnt[k]) * idf[idx[k]]; norm += v[k] * v[k]; }
+    for (let k = ptr[r]; k < ptr[r + 1]; k++) { const v = Math.log1p(weight[k]) * idf[idx[k]]; weight[k] = v; norm += v * v; }
     norm = Math.sqrt(norm);
-    if (norm > 0) for (let k = 0; k < v.length; k++) v[k] /= norm;
-    rowValues[r] = v;
+    if (norm > 0) for (let k = ptr[r]; k < ptr[r + 1]; k++) weight[k] /= norm;
   }
   const width = String(buckets - 1).length;
   const names = Array.from({ length: buckets }, (_, b) => `${col.name}#${String(b).padStart(width, '0')}`);
@@ -266,13 +289,11 @@ function textBlock(table: ParsedTable, col: ColumnSchema, train: Int32Array, buc
     names,
     fillDense(out, stride, offset, from, to) {
       for (let r = from, base = from * stride + offset; r < to; r++, base += stride) {
-        const idx = rowIndices[r], v = rowValues[r];
-        for (let k = 0; k < idx.length; k++) out[base + idx[k]] = v[k];
+        for (let k = ptr[r]; k < ptr[r + 1]; k++) out[base + idx[k]] = weight[k];
       }
     },
-    sparse(r, indices, vals, base) {
-      const idx = rowIndices[r], v = rowValues[r];
-      for (let k = 0; k < idx.length; k++) { indices.push(base + idx[k]); vals.push(v[k]); }
+    sparse(r, out, base) {
+      for (let k = ptr[r]; k < ptr[r + 1]; k++) out.push(base + idx[k], weight[k]);
     },
   };
 }

@@ -23,13 +23,15 @@ export function crc32(s: string): number {
 }
 
 /**
- * Count the hashed tokens of `text` into `counts` (length = bucket count) and list every
- * bucket touched for the first time in `touched`. Tokens are maximal runs of [a-z0-9] after
- * lower-casing (the same tokens as the reference's `re.findall('[a-z0-9]+', s.lower())`).
+ * Count the hashed tokens of `text` into `counts` (length = bucket count), write every bucket
+ * touched for the first time to `touched` (same length) and return how many there were.
+ * Tokens are maximal runs of [a-z0-9] after lower-casing (the same tokens as the reference's
+ * `re.findall('[a-z0-9]+', s.lower())`). `counts` must be zero on entry for a fresh row.
  */
-export function countTokens(text: string, counts: Int32Array, touched: number[]): void {
+export function countTokens(text: string, counts: Int32Array, touched: Int32Array): number {
   const lower = text.toLowerCase();
   const buckets = counts.length;
+  let nTouched = 0;
   let c = -1;
   let inToken = false;
   for (let i = 0, n = lower.length; i <= n; i++) {
@@ -39,9 +41,10 @@ export function countTokens(text: string, counts: Int32Array, touched: number[])
       inToken = true;
     } else if (inToken) {
       const b = ((c ^ -1) >>> 0) % buckets;
-      if (counts[b]++ === 0) touched.push(b);
+      if (counts[b]++ === 0) touched[nTouched++] = b;
       c = -1;
       inToken = false;
     }
   }
+  return nTouched;
 }
