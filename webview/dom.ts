@@ -13,9 +13,12 @@ export interface ElOptions {
 
 const UNSAFE_ATTR = /^(on.*|style|href|xlink:href|src|srcdoc|formaction|action)$/i;
 
-function setAttrs(node: Element, attrs: Record<string, string | number>): void {
+/** Attributes that could run script, load a resource or inject inline style: never set from here. */
+export const isUnsafeAttribute = (name: string): boolean => UNSAFE_ATTR.test(name.trim());
+
+export function setAttrs(node: Pick<Element, 'setAttribute'>, attrs: Record<string, string | number>): void {
   for (const [k, v] of Object.entries(attrs)) {
-    if (UNSAFE_ATTR.test(k)) throw new Error(`refusing to set attribute ${k}`);
+    if (isUnsafeAttribute(k)) throw new Error(`refusing to set attribute ${k}`);
     node.setAttribute(k, String(v));
   }
 }

@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { parseHostMessage, type HostMessage, type PageMessage, type Pattern, type ViewRow } from '../src/shared/webviewMessages';
+import { decodeViewPayload, parseHostMessage, type HostMessage, type PageMessage, type Pattern, type ViewRow } from '../src/shared/webviewMessages';
 import { displayText, formatCount, formatNumber, formatPercent } from './model/format';
 import { parseTopN, type HeatmapMetric, type HeatmapMode } from './model/heatmapModel';
 import { buildViewModel, relabelTargets, type ViewModel } from './model/viewModel';
@@ -35,6 +35,8 @@ let reviewed = new Set<number>();
 let edits = new Map<number, string>();
 let cells = new Map<number, Record<string, string | null> | null>();
 let verifyRequest = 0;
+/** Width the width-dependent views were last drawn at. */
+let drawnWidth = 0;
 
 const rowState = (row: number): RowState => ({ reviewed: reviewed.has(row), edit: edits.get(row) });
 const rowOf = (row: number): ViewRow | undefined => {
@@ -159,8 +161,7 @@ function renderCurves(): void {
 
 function redrawHeatmap(): void {
   if (!vm) return;
-  heatmap.setData(vm, ui.topN, ui.mode, ui.metric);
-  heatmap.setSelected(ui.selected);
+  heatmap.setData(vm, ui.topN, ui.mode, ui.metric, ui.selected);
 }
 
 function renderSelection(): void {
@@ -217,6 +218,7 @@ function renderAll(): void {
   table.setSelected(ui.selected);
   renderSelection();
   if (ui.selected !== undefined && !cells.has(ui.selected)) post({ type: 'requestCells', row: ui.selected });
+  drawnWidth = app.clientWidth;
   app.setAttribute('aria-busy', 'false');
 }
 
@@ -224,7 +226,7 @@ function renderAll(): void {
 function onHostMessage(m: HostMessage): void {
   switch (m.type) {
     case 'result':
-      vm = buildViewModel(m.result);
+      vm = buildViewModel(decodeViewPayload(m.payload));
       reviewed = new Set(m.reviewed);
       edits = new Map();
       cells = new Map();
@@ -267,9 +269,10 @@ window.addEventListener('message', (e: MessageEvent) => {
 // Re-draw what depends on width or theme colours.
 let resizeFrame = 0;
 new ResizeObserver(() => {
-  if (resizeFrame || !vm) return;
+  if (resizeFrame || !vm || app.clientWidth === drawnWidth) return;
   resizeFrame = requestAnimationFrame(() => {
     resizeFrame = 0;
+    drawnWidth = app.clientWidth;
     renderCurves();
     heatmap.refresh();
     rowPanel.drawChart(vm!);

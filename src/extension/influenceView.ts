@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { ScanResult, VerificationBlock } from '../core/report/types';
-import { parsePageMessage, toViewResult, type HostMessage, type PageMessage } from '../shared/webviewMessages';
+import { parsePageMessage, toViewPayload, type HostMessage, type PageMessage } from '../shared/webviewMessages';
 import { buildWebviewHtml, makeNonce } from './influenceViewHtml';
 
 export interface ViewActions {
@@ -132,7 +132,7 @@ export class InfluenceViewPanel {
   }
 
   private postResult(): void {
-    this.post({ type: 'result', docUri: this.docUri.toString(), result: toViewResult(this.result), reviewed: this.reviewedRows() });
+    this.post({ type: 'result', docUri: this.docUri.toString(), payload: toViewPayload(this.result), reviewed: this.reviewedRows() });
   }
 
   /** Page messages are untrusted: malformed ones and rows not in the current scan are dropped. */

@@ -9,14 +9,17 @@ export function linearScale(d0: number, d1: number, r0: number, r1: number): Sca
   return (v) => r0 + (v - d0) * k;
 }
 
-/** [min, max] of the finite values, or [0, 1] when there are none; always includes `include` if given. */
-export function extent(values: Iterable<number>, include?: number): [number, number] {
+/** [min, max] of the finite values of all series, or [0, 1] when there are none; always includes `include` if given. */
+export function extent(series: readonly ArrayLike<number>[], include?: number): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of values) {
-    if (!Number.isFinite(v)) continue;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+  for (const values of series) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!Number.isFinite(v)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   }
   if (include !== undefined) {
     lo = Math.min(lo, include);
@@ -37,16 +40,17 @@ export function niceTicks(lo: number, hi: number, count = 4): number[] {
 }
 
 /** SVG path data through (i, values[i]); a non-finite value breaks the line. */
-export function linePath(values: readonly number[], sx: Scale, sy: Scale): string {
+export function linePath(values: ArrayLike<number>, sx: Scale, sy: Scale): string {
   let d = '';
   let pen = false;
-  values.forEach((v, i) => {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     if (!Number.isFinite(v)) {
       pen = false;
-      return;
+      continue;
     }
     d += `${pen ? 'L' : 'M'}${sx(i).toFixed(1)},${sy(v).toFixed(1)}`;
     pen = true;
-  });
+  }
   return d;
 }

@@ -11,8 +11,9 @@ import type { ViewModel } from '../model/viewModel';
 import { el, themeVar } from '../dom';
 
 const CELL_HEIGHT = 14;
-const TOP = 20;
-const BOTTOM = 34;
+/** Room above the grid for the late-window mark (first line) and window numbers (second line). */
+const TOP = 34;
+const BOTTOM = 6;
 const FONT = '11px system-ui, sans-serif';
 const LEGEND_STEPS = 64;
 
@@ -42,6 +43,7 @@ export class HeatmapView {
   private readonly legendLo = el('span', { className: 'legend-value' });
   private readonly legendHi = el('span', { className: 'legend-value' });
   private readonly caveat = el('p', { className: 'caveat', attrs: { role: 'note' } });
+  private readonly caption: HTMLElement;
   private vm?: ViewModel;
   private data?: HeatmapData;
   private layout?: HeatmapLayout;
@@ -60,7 +62,8 @@ export class HeatmapView {
         el('span', { className: 'legend-side helpful', text: 'helpful' }),
       ],
     });
-    this.root = el('div', { className: 'heatmap', attrs: { 'data-testid': 'heatmap' }, children: [legend, this.scroller, this.caveat, this.live] });
+    this.caption = el('p', { className: 'hint' });
+    this.root = el('div', { className: 'heatmap', attrs: { 'data-testid': 'heatmap' }, children: [legend, this.caption, this.scroller, this.caveat, this.live] });
     this.canvas.addEventListener('mousemove', (e) => this.hover(e));
     this.canvas.addEventListener('mouseleave', () => this.hideTip());
     this.canvas.addEventListener('click', (e) => {
@@ -75,12 +78,16 @@ export class HeatmapView {
     this.canvas.addEventListener('blur', () => this.hideTip());
   }
 
-  setData(vm: ViewModel, topN: number, mode: HeatmapMode, metric: HeatmapMetric): void {
+  setData(vm: ViewModel, topN: number, mode: HeatmapMode, metric: HeatmapMetric, selected: number | undefined): void {
     this.vm = vm;
+    this.selected = selected;
     const positions = selectTopRows(vm.result.rows, topN, mode);
     this.data = heatmapData(vm.result.rows, positions, vm.windows, metric);
     this.focus = { r: Math.min(this.focus.r, Math.max(0, positions.length - 1)), w: Math.min(this.focus.w, Math.max(0, vm.windows - 1)) };
     this.caveat.textContent = vm.caveat ? `\u26a0 ${vm.caveat}` : '';
+    const order = mode === 'helpful' ? 'most helpful' : mode === 'harmful' ? 'most harmful' : 'largest |influence|';
+    this.caption.textContent = `${positions.length} rows with the ${order}, sorted by total influence (most harmful at the top) \u00d7 ` +
+      `${vm.windows} time windows (training progress \u2192). ${metric === 'cumulative' ? 'Cumulative window influence: the windows add up to the total.' : 'In-window influence: each window alone.'}`;
     this.canvas.setAttribute('aria-label',
       `Influence of ${positions.length} rows over ${vm.windows} time windows, most harmful at the top. ` +
       'Arrow keys move between cells, Enter selects the row.');
@@ -88,6 +95,7 @@ export class HeatmapView {
   }
 
   setSelected(row: number | undefined): void {
+    if (row === this.selected) return;
     this.selected = row;
     this.draw();
   }
@@ -161,7 +169,14 @@ export class HeatmapView {
 
   private drawAxes(ctx: CanvasRenderingContext2D, l: HeatmapLayout, vm: ViewModel): void {
     const gridBottom = l.top + l.rows * l.cellHeight;
-    const right = l.left + l.windows * l.cellWidth;
+    // Window numbers above the grid, so they stay in view without scrolling a tall heatmap.
+    ctx.fillStyle = this.theme.muted;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'bottom';
+    const step = Math.max(1, Math.ceil(16 / l.cellWidth));
+    for (let w = 0; w < l.windows; w += step) ctx.fillText(String(w + 1), l.left + (w + 0.5) * l.cellWidth, l.top - 3);
+    ctx.textAlign = 'right';
+    ctx.fillText('window', l.left - 6, l.top - 3);
     // Late windows: a dashed boundary and a label; the caveat text sits under the chart.
     if (vm.lateStart < l.windows) {
       const x = l.left + vm.lateStart * l.cellWidth - 0.5;
@@ -169,21 +184,15 @@ export class HeatmapView {
       ctx.lineWidth = 1;
       ctx.setLineDash([3, 3]);
       ctx.beginPath();
-      ctx.moveTo(x, 4);
-      ctx.lineTo(x, gridBottom + 4);
+      ctx.moveTo(x, 2);
+      ctx.lineTo(x, gridBottom + 2);
       ctx.stroke();
       ctx.setLineDash([]);
       ctx.fillStyle = this.theme.fg;
       ctx.textAlign = 'left';
       ctx.textBaseline = 'middle';
-      ctx.fillText('\u26a0 late: less faithful', x + 4, 10);
+      ctx.fillText('\u26a0 late: less faithful', x + 4, 8);
     }
-    ctx.fillStyle = this.theme.muted;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'top';
-    const step = Math.max(1, Math.ceil(16 / l.cellWidth));
-    for (let w = 0; w < l.windows; w += step) ctx.fillText(String(w + 1), l.left + (w + 0.5) * l.cellWidth, gridBottom + 3);
-    ctx.fillText('time window (training progress \u2192)', (l.left + right) / 2, gridBottom + 18);
   }
 
   private drawLegend(scale: DivergingScale): void {

@@ -12,7 +12,7 @@ export interface Series {
   name: string;
   /** CSS class giving the stroke colour and dash (see style.css: .s-train, .s-val, ...). */
   cls: string;
-  values: readonly number[];
+  values: ArrayLike<number>;
 }
 
 export interface LineChartOptions {
@@ -40,7 +40,7 @@ export function renderLineChart(container: HTMLElement, series: Series[], o: Lin
   const x1 = width - MARGIN.right;
   const y0 = height - MARGIN.bottom;
   const y1 = MARGIN.top;
-  const [lo, hi] = extent(series.flatMap((s) => s.values), o.zeroLine ? 0 : undefined);
+  const [lo, hi] = extent(series.map((s) => s.values), o.zeroLine ? 0 : undefined);
   const pad = (hi - lo) * 0.06 || Math.abs(hi) * 0.1 || 1;
   const sy = linearScale(lo - pad, hi + pad, y0, y1);
   const sx = linearScale(0, Math.max(1, n - 1), x0, x1);
@@ -49,7 +49,7 @@ export function renderLineChart(container: HTMLElement, series: Series[], o: Lin
     const bx = n > 1 ? sx(o.band.from) - (sx(1) - sx(0)) / 2 : x0;
     svg.append(
       svgEl('rect', { x: Math.max(x0, bx), y: y1, width: x1 - Math.max(x0, bx), height: y0 - y1, class: 'late-band' }),
-      svgEl('text', { x: x1 - 2, y: y1 + 10, 'text-anchor': 'end', class: 'band-label' }, o.band.label),
+      svgEl('text', { x: Math.max(x0, bx) + 3, y: y1 + 10, 'text-anchor': 'start', class: 'band-label' }, o.band.label),
     );
   }
   for (const t of niceTicks(lo - pad, hi + pad, 4)) {
@@ -71,12 +71,13 @@ export function renderLineChart(container: HTMLElement, series: Series[], o: Lin
   for (const s of series) {
     svg.append(svgEl('path', { d: linePath(s.values, sx, sy), class: `line ${s.cls}` }));
     if (n <= MAX_MARKERS) {
-      s.values.forEach((v, i) => {
-        if (!Number.isFinite(v)) return;
+      for (let i = 0; i < s.values.length; i++) {
+        const v = s.values[i];
+        if (!Number.isFinite(v)) continue;
         const dot = svgEl('circle', { cx: sx(i), cy: sy(v), r: 2.5, class: `dot ${s.cls}` });
         dot.append(svgEl('title', {}, `${s.name}, ${o.xLabels[i]}: ${o.yFormat(v)}`));
         svg.append(dot);
-      });
+      }
     }
   }
   container.replaceChildren(svg);

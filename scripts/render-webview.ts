@@ -1,0 +1,261 @@
+/**
+ * Renders the real Influence View bundle (dist/webview.js + dist/webview.css) outside VS
+ * Code, under the exact HTML and Content-Security-Policy the panel host builds, in Debian's
+ * chromium driven by playwright-core, and saves screenshots in dark and light themes to
+ * media/screenshots/. Data: a synthetic scan over the rows of ../shared/datasets/spam-2k.jsonl,
+ * whose row text (raw HTML and <script> tags) the stub host sends as cells, so the pictures
+ * also show that such text appears as literal text. Only this harness stubs `acquireVsCodeApi`.
+ *
+ * It fails (exit 1) on any console error, page error, CSP violation or dialog, if the
+ * hostile row's text is not shown literally, or if the page holds any script it did not load.
+ * It also times opening a 10 000 rows × 20 windows scan (message → first painted frame).
+ *
+ *   node --import tsx scripts/render-webview.ts
+ */
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
+import { buildWebviewHtml, makeNonce } from '../src/extension/influenceViewHtml';
+import { toViewPayload, type ViewPayload } from '../src/shared/webviewMessages';
+import { syntheticScan } from '../test/webview/syntheticResult';
+import { themeCss } from './webviewThemes';
+
+const root = resolve(__dirname, '..');
+const datasets = resolve(root, '..', 'shared', 'datasets');
+const outDir = join(root, 'media', 'screenshots');
+const CHROMIUM = process.env.INFLUENCE_LENS_CHROMIUM ?? '/usr/bin/chromium';
+/** Every wait in the browser is bounded by this. */
+const WAIT_MS = 20_000;
+/** Data row (0-based) of spam-2k.jsonl whose text holds a <script> element. */
+const SCRIPT_ROW = 18;
+const TIMING_RUNS = 5;
+
+// ---- the small part of playwright-core used here ----
+interface Page {
+  goto(url: string, o?: { timeout?: number }): Promise<unknown>;
+  waitForSelector(sel: string, o?: { timeout?: number; state?: 'attached' | 'visible' }): Promise<unknown>;
+  waitForFunction(fn: string, arg?: unknown, o?: { timeout?: number }): Promise<unknown>;
+  evaluate<R>(fn: string): Promise<R>;
+  click(sel: string, o?: { timeout?: number; position?: { x: number; y: number } }): Promise<void>;
+  hover(sel: string, o?: { timeout?: number; position?: { x: number; y: number } }): Promise<void>;
+  screenshot(o: { path: string; fullPage?: boolean }): Promise<unknown>;
+  setViewportSize(s: { width: number; height: number }): Promise<void>;
+  on(event: 'console', h: (m: { type(): string; text(): string }) => void): void;
+  on(event: 'pageerror', h: (e: Error) => void): void;
+  on(event: 'dialog', h: (d: { message(): string; dismiss(): Promise<void> }) => void): void;
+  close(): Promise<void>;
+}
+interface Context { newPage(): Promise<Page>; close(): Promise<void> }
+interface Playwright {
+  chromium: {
+    launchPersistentContext(dir: string, o: { executablePath: string; headless: boolean; args: string[]; viewport: { width: number; height: number }; timeout: number }): Promise<Context>;
+  };
+}
+
+function loadPlaywright(): Playwright {
+  const candidates = [join(root, 'package.json'), join(process.env.INFLUENCE_LENS_E2E_DIR ?? join(homedir(), '.cache', 'influence-lens-e2e'), 'package.json')];
+  for (const c of candidates) {
+    try {
+      return createRequire(c)('playwright-core') as Playwright;
+    } catch {
+      // try the next place
+    }
+  }
+  throw new Error('playwright-core not found: npm install --save-dev playwright-core (or run scripts/install-e2e.sh)');
+}
+
+async function buildBundles(): Promise<void> {
+  await esbuild.build({ platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: true, logLevel: 'warning', entryPoints: [join(root, 'webview/main.ts')], outfile: join(root, 'dist/webview.js') });
+  await esbuild.build({ bundle: true, logLevel: 'warning', entryPoints: [join(root, 'webview/style.css')], outfile: join(root, 'dist/webview.css') });
+}
+
+/** The stub host: answers the page's messages as InfluenceViewPanel would. */
+function stubScript(payload: ViewPayload, cells: Record<number, Record<string, string | null>>): string {
+  return `(() => {
+  const PAYLOAD = ${encodePayload(payload)};
+  const CELLS = ${JSON.stringify(cells)};
+  const h = window.__harness = { sent: [], csp: [], revealed: [], t0: 0, tRender: 0, tFrame: 0 };
+  document.addEventListener('securitypolicyviolation', (e) => h.csp.push(e.violatedDirective + ' ' + e.blockedURI));
+  let state;
+  const reply = (m) => window.postMessage(m, '*');
+  window.acquireVsCodeApi = () => ({
+    postMessage(m) { h.sent.push(m); setTimeout(() => respond(m), 0); },
+    getState() { return state; },
+    setState(s) { state = s; },
+  });
+  function respond(m) {
+    switch (m.type) {
+      case 'ready': {
+        const app = document.getElementById('app');
+        new MutationObserver(() => {
+          if (app.getAttribute('aria-busy') !== 'false' || h.tRender) return;
+          h.tRender = performance.now();
+          requestAnimationFrame(() => { h.tFrame = performance.now(); });
+        }).observe(app, { attributes: true });
+        h.t0 = performance.now();
+        reply({ type: 'result', docUri: 'file:///data/spam-2k.jsonl', payload: PAYLOAD, reviewed: [] });
+        break;
+      }
+      case 'requestCells': reply({ type: 'rowCells', row: m.row, cells: CELLS[m.row] ?? null }); break;
+      case 'markReviewed': reply({ type: 'reviewState', rows: [m.row], reviewed: true }); break;
+      case 'reveal': h.revealed.push(m.row); break;
+    }
+  }
+})();`;
+}
+
+/** JavaScript source that rebuilds the payload, typed arrays included (JSON alone would turn them into objects). */
+function encodePayload(p: ViewPayload): string {
+  const cols = Object.entries(p.columns).map(([k, v]) => {
+    if (Array.isArray(v)) return `${JSON.stringify(k)}: ${JSON.stringify(v)}`;
+    const typed = v as Int32Array | Float64Array | Uint8Array;
+    return `${JSON.stringify(k)}: new ${typed.constructor.name}(${JSON.stringify(Array.from(typed))})`;
+  });
+  return `{ meta: ${JSON.stringify(p.meta)}, columns: { ${cols.join(', ')} } }`;
+}
+
+interface Served { url: string; server: Server }
+
+function serve(files: Map<string, { type: string; body: string | Buffer }>): Promise<Served> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    const f = files.get(path);
+    if (path === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
+    if (!f) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': f.type, 'cache-control': 'no-store' }).end(f.body);
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => {
+    const a = server.address();
+    ok({ url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`, server });
+  }));
+}
+
+function page(origin: string, theme: 'dark' | 'light', stub: string): string {
+  const nonce = makeNonce();
+  const html = buildWebviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css`, nonce });
+  // VS Code injects theme variables and a body class; the harness does the same with a same-origin stylesheet.
+  return html
+    .replace('<body>', `<body class="${theme === 'dark' ? 'vscode-dark' : 'vscode-light'}">`)
+    .replace('</head>', `<link rel="stylesheet" href="${origin}/harness/theme-${theme}.css">\n</head>`)
+    .replace(`<script nonce="${nonce}" src=`, `<script nonce="${nonce}" src="${origin}/harness/${stub}.js"></script>\n<script nonce="${nonce}" src=`);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
+  await buildBundles();
+  const lines = readFileSync(join(datasets, 'spam-2k.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
+  const cells: Record<number, Record<string, string | null>> = {};
+  lines.forEach((l, i) => {
+    const o = JSON.parse(l) as Record<string, unknown>;
+    cells[i] = Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === null ? null : String(v)]));
+  });
+  const spam = syntheticScan({ rows: lines.length, windows: 12, classes: ['ham', 'spam'], lineOf: (r) => r + 1, mostHarmful: [SCRIPT_ROW, 0, 55], file: join(datasets, 'spam-2k.jsonl') });
+  spam.warnings = ['Synthetic influence figures over the real rows of spam-2k.jsonl (screenshot harness).'];
+  const big = syntheticScan({ rows: 10_000, windows: 20 });
+
+  const files = new Map<string, { type: string; body: string | Buffer }>([
+    ['/dist/webview.js', { type: 'text/javascript', body: readFileSync(join(root, 'dist/webview.js')) }],
+    ['/dist/webview.css', { type: 'text/css', body: readFileSync(join(root, 'dist/webview.css')) }],
+    ['/harness/theme-dark.css', { type: 'text/css', body: themeCss('dark') }],
+    ['/harness/theme-light.css', { type: 'text/css', body: themeCss('light') }],
+    ['/harness/spam.js', { type: 'text/javascript', body: stubScript(toViewPayload(spam), cells) }],
+    ['/harness/big.js', { type: 'text/javascript', body: stubScript(toViewPayload(big), {}) }],
+  ]);
+  const { url, server } = await serve(files);
+  for (const theme of ['dark', 'light'] as const) {
+    files.set(`/spam-${theme}.html`, { type: 'text/html', body: page(url, theme, 'spam') });
+    files.set(`/big-${theme}.html`, { type: 'text/html', body: page(url, theme, 'big') });
+  }
+
+  const profile = mkdtempSync(join(tmpdir(), 'influence-view-chromium-'));
+  const pw = loadPlaywright();
+  const context = await pw.chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width: 1280, height: 900 },
+    timeout: WAIT_MS,
+  });
+  const problems: string[] = [];
+  try {
+    mkdirSync(outDir, { recursive: true });
+    for (const theme of ['dark', 'light'] as const) {
+      const p = await context.newPage();
+      p.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${theme} console ${m.type()}: ${m.text()}`); });
+      p.on('pageerror', (e) => problems.push(`${theme} page error: ${e.message}`));
+      p.on('dialog', (d) => { problems.push(`${theme} dialog opened: ${d.message()}`); void d.dismiss(); });
+      await p.goto(`${url}/spam-${theme}.html`, { timeout: WAIT_MS });
+      await p.waitForSelector('#app[aria-busy="false"]', { timeout: WAIT_MS });
+      // The hostile row is the most harmful: first in the table. Click it (select + reveal).
+      await p.click('[data-testid="flagged-table"] .grid-body .grid-row', { timeout: WAIT_MS });
+      await p.waitForSelector('.cells .cell-text', { timeout: WAIT_MS });
+      await p.hover('.heatmap-canvas', { position: { x: 140, y: 48 }, timeout: WAIT_MS });
+      const audit = await p.evaluate<{ shown: boolean; scripts: number; revealed: number[]; csp: string[]; tableCount: string | null; tip: string }>(`(() => ({
+        shown: document.querySelector('.cells .cell-text').textContent.includes('<script language="JavaScript">'),
+        scripts: document.querySelectorAll('script').length,
+        revealed: window.__harness.revealed,
+        csp: window.__harness.csp,
+        tableCount: document.querySelector('[data-testid="flagged-table"]').getAttribute('data-row-count'),
+        tip: document.getElementById('heatmap-tip').textContent,
+      }))()`);
+      if (!audit.shown) problems.push(`${theme}: the <script> text of row ${SCRIPT_ROW} is not shown literally`);
+      if (audit.scripts !== 2) problems.push(`${theme}: ${audit.scripts} script elements in the page (expected the stub and the bundle)`);
+      if (audit.revealed[0] !== SCRIPT_ROW) problems.push(`${theme}: clicking the row did not ask to reveal row ${SCRIPT_ROW} (${JSON.stringify(audit.revealed)})`);
+      if (audit.tableCount !== String(spam.flaggedCount)) problems.push(`${theme}: table says ${audit.tableCount} rows, scan flagged ${spam.flaggedCount}`);
+      problems.push(...audit.csp.map((c) => `${theme}: CSP violation ${c}`));
+      console.log(`${theme}: row text literal=${audit.shown}, scripts=${audit.scripts}, revealed=${JSON.stringify(audit.revealed)}, table rows=${audit.tableCount}, tooltip="${audit.tip}"`);
+      const shot = join(outDir, `influence-view-${theme}.png`);
+      await p.screenshot({ path: shot, fullPage: true });
+      console.log(`saved ${shot}`);
+      if (theme === 'dark') {
+        await p.setViewportSize({ width: 480, height: 900 });
+        await p.screenshot({ path: join(tmpdir(), 'influence-view-narrow.png'), fullPage: true });
+        console.log(`saved ${join(tmpdir(), 'influence-view-narrow.png')} (narrow width check, not kept)`);
+      }
+      await p.close();
+    }
+    // Opening time for 10 000 rows × 20 windows: result message posted → first frame after the render.
+    const times: number[] = [];
+    for (let i = 0; i < TIMING_RUNS; i++) {
+      const p = await context.newPage();
+      p.on('pageerror', (e) => problems.push(`big page error: ${e.message}`));
+      await p.goto(`${url}/big-dark.html`, { timeout: WAIT_MS });
+      await p.waitForFunction('window.__harness && window.__harness.tFrame > 0', undefined, { timeout: WAIT_MS });
+      times.push(await p.evaluate<number>('window.__harness.tFrame - window.__harness.t0'));
+      if (i === 0) {
+        // Scroll the virtualized table to the end; it must keep only a window of rows in the DOM.
+        await p.evaluate(`(() => { const s = document.querySelector('[data-testid="flagged-table"]'); document.querySelector('#filter-scope').value = 'all'; document.querySelector('#filter-scope').dispatchEvent(new Event('change')); })()`);
+        const dom = await p.evaluate<{ rows: string | null; inDom: number }>(`(() => { const v = document.querySelector('.grid-viewport'); v.scrollTop = v.scrollHeight; return new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => ok({ rows: document.querySelector('[data-testid="flagged-table"]').getAttribute('data-row-count'), inDom: document.querySelectorAll('.grid-body .grid-row').length })))); })()`);
+        console.log(`10 000 × 20, all rows listed: table declares ${dom.rows} rows, ${dom.inDom} row elements in the DOM after scrolling to the end`);
+        if (dom.rows !== '10000' || dom.inDom > 40) problems.push(`virtualization: ${JSON.stringify(dom)}`);
+      }
+      await p.close();
+    }
+    times.sort((a, b) => a - b);
+    console.log(`open 10 000 rows × 20 windows (result message → first frame): median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, runs ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+  } finally {
+    await context.close();
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+  if (problems.length) {
+    console.error(`problems:\n  ${problems.join('\n  ')}`);
+    process.exitCode = 1;
+  } else {
+    console.log('no console errors, page errors, CSP violations or dialogs');
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
