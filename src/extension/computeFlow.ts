@@ -170,6 +170,26 @@ export class ComputeFlow {
     cts.cancel();
   }
 
+  /**
+   * Scan a text as the content of `uri` (e.g. its staged version) without touching the
+   * document's own results: the server job runs under a separate key. Failures are shown.
+   */
+  async scanText(uri: vscode.Uri, text: string, token: vscode.CancellationToken): Promise<ScanResult | undefined> {
+    const key = uri.with({ fragment: 'influence-lens-review' }).toString();
+    try {
+      await this.server.ensureRunning();
+      const params: ComputeParams = { uri: key, path: uri.fsPath, text, version: 0, settings: this.config.settingsFor(uri) };
+      await this.server.request<ComputeResult>(Methods.compute, params, token);
+      return (await this.server.request<ResultResponse | null>(Methods.result, { uri: key }))?.result;
+    } catch (e) {
+      const failure = classifyFailure(e);
+      if (failure.kind === 'cancelled') return undefined;
+      const message = failure.kind === 'job' ? describeJobError(failure.error, baseName(uri.path)) : failure.message;
+      void vscode.window.showErrorMessage(`Influence Lens: scanning ${baseName(uri.path)} for review failed: ${message}`);
+      return undefined;
+    }
+  }
+
   /** Retrain without the given rows (default: the flagged harmful rows) and compare with the prediction. */
   async verify(uri: vscode.Uri, rows?: number[]): Promise<VerificationBlock | undefined> {
     const key = uri.toString();

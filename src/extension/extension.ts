@@ -11,6 +11,7 @@ import { ConfigReader } from './config';
 import { DecorationController } from './decorations/decorationController';
 import { RowHoverProvider } from './hover/hoverProvider';
 import { InfluenceViewHost } from './influenceViewHost';
+import { registerReviewFeatures } from './review/index';
 import { DatasetDocuments } from './results/datasetDocuments';
 import { DatasetStore } from './results/datasetState';
 import { ReviewDecisionStore } from './reviewDecisions';
@@ -41,6 +42,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerHoverProvider(DATASET_SELECTOR, new RowHoverProvider(store, server, decisions)),
     vscode.languages.registerCodeActionsProvider(DATASET_SELECTOR, new FlaggedRowCodeActions(store, rows), { providedCodeActionKinds: FlaggedRowCodeActions.kinds }),
     ...registerCommands({ flow, rows, view, tree, decorations, documents, config }),
+    ...registerReviewFeatures(context, {
+      compute: (uri, text, token) => flow.scanText(uri, text, token),
+      showRowsToReview: (uri, staged, info) => tree.setStaged(uri.toString(), staged, info.decisions),
+    }),
   );
   // The server starts on the first request that needs it (Compute, a restored Influence View).
 }

@@ -6,8 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readDecisions, recordDecisions, type DecisionInput } from '../core/review/decisions';
-import { repoRootOrUndefined } from '../core/review/git';
+import { readDecisions, recordDecisions, reviewRootFor, type DecisionInput } from '../core/review/decisions';
 import { REVIEW_DIR, REVIEW_SUFFIX } from '../core/review/reviewFile';
 import type { DecisionKind, ReviewDecision } from '../core/review/types';
 
@@ -40,11 +39,13 @@ export class ReviewDecisionStore implements vscode.Disposable {
     return uri.scheme === 'file' && vscode.workspace.isTrusted;
   }
 
+  /** The repository root (else the workspace folder, else the file's folder): where the CLI's check looks too. */
   private async rootFor(uri: vscode.Uri): Promise<string> {
-    const dir = path.dirname(uri.fsPath);
-    return (await repoRootOrUndefined(dir).catch(() => undefined))
-      ?? vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath
-      ?? dir;
+    try {
+      return await reviewRootFor(uri.fsPath, vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath);
+    } catch {
+      return vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
+    }
   }
 
   private reload(uriString: string): Promise<void> {

@@ -41,7 +41,7 @@ export class RowActions {
     if (found && found.entry.tracker!.isAlive(found.index)) {
       const t = found.entry.tracker!;
       range = new vscode.Range(t.startLine(found.index), 0, t.endLine(found.index), Number.MAX_SAFE_INTEGER);
-    } else if (fallbackLine !== undefined && fallbackLine > 0 && !found) {
+    } else if (fallbackLine !== undefined && fallbackLine > 0 && (!found || !hash)) {
       range = new vscode.Range(fallbackLine - 1, 0, fallbackLine - 1, Number.MAX_SAFE_INTEGER);
     }
     if (!range) {

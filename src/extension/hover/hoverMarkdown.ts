@@ -27,7 +27,8 @@ export function escapeMarkdown(text: string, max = MAX_HOVER_TEXT): string {
 
 /** A `command:` link with JSON arguments, the way VS Code expects them (URI-encoded array). */
 export function commandLink(title: string, command: CommandId, args: unknown, tooltip = ''): string {
-  const query = encodeURIComponent(JSON.stringify([args]));
+  // encodeURIComponent leaves ( ) ' ! * alone; a ")" from dataset text would end the link early.
+  const query = encodeURIComponent(JSON.stringify([args])).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   const tip = tooltip ? ` "${tooltip.replace(/["\\]/g, '')}"` : '';
   return `[${title}](command:${command}?${query}${tip})`;
 }

@@ -7,7 +7,9 @@ import { Commands, type RowCommandArgs } from '../commandTable';
 import { baseName } from '../datasetFiles';
 import type { DatasetStore } from '../results/datasetState';
 import type { ReviewDecisionStore } from '../reviewDecisions';
-import { buildTree, childrenOf, type FileInput, type ReviewGroup, type TreeNode, type TreeRowInput } from './flaggedTreeModel';
+import type { RowRecord } from '../../core/report/types';
+import type { ReviewDecision } from '../../core/review/types';
+import { buildTree, childrenOf, mergeStaged, type FileInput, type ReviewGroup, type TreeNode, type TreeRowInput } from './flaggedTreeModel';
 
 export const VIEW_ID = 'influenceLens.flaggedRows';
 /** Debounce of tree rebuilds while typing (ms). */
@@ -21,6 +23,8 @@ export class FlaggedRowsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   readonly view: vscode.TreeView<TreeNode>;
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Rows from "Review Staged Data", per dataset URI. */
+  private readonly staged = new Map<string, TreeRowInput[]>();
 
   constructor(private readonly store: DatasetStore, private readonly decisions: ReviewDecisionStore) {
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
@@ -33,6 +37,19 @@ export class FlaggedRowsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     this.timer = setTimeout(() => this.rebuild(), TREE_REFRESH_MS);
   }
 
+  /** Show the flagged rows among a file's staged changes (an empty list clears them). */
+  setStaged(uri: string, rows: readonly RowRecord[], decisions: ReadonlyMap<number, ReviewDecision>): void {
+    if (rows.length === 0) this.staged.delete(uri);
+    else {
+      this.staged.set(uri, rows.map((r) => {
+        const d = decisions.get(r.row)?.decision;
+        const group: ReviewGroup = d === 'keep' || d === 'ignore' ? 'kept' : d === 'fixed' ? 'fixed' : 'beforeCommit';
+        return { uri, row: r.row, hash: r.hash, line: r.line, label: r.label, predicted: r.predicted, influence: r.influence, looLoss: r.looLoss, rankHarmful: r.rankHarmful, reasons: r.reasons, group };
+      }));
+    }
+    this.schedule();
+  }
+
   private groupOf(uri: string, hash: string, alive: boolean): ReviewGroup {
     if (!alive) return 'fixed';
     const d = this.decisions.decisionFor(uri, hash)?.decision;
@@ -43,7 +60,14 @@ export class FlaggedRowsTree implements vscode.TreeDataProvider<TreeNode>, vscod
 
   private rebuild(): void {
     const files: FileInput[] = [];
-    for (const entry of this.store.withResults()) {
+    const uris = new Set([...this.store.withResults().map((e) => e.uri), ...this.staged.keys()]);
+    for (const uri of uris) {
+      const entry = this.store.get(uri);
+      const staged = this.staged.get(uri) ?? [];
+      if (!entry?.tracker) {
+        files.push({ uri, name: baseName(vscode.Uri.parse(uri).path), rows: staged });
+        continue;
+      }
       const tracker = entry.tracker!;
       const rows: TreeRowInput[] = [];
       tracker.records.forEach((r, i) => {
@@ -55,7 +79,7 @@ export class FlaggedRowsTree implements vscode.TreeDataProvider<TreeNode>, vscod
           rankHarmful: r.rankHarmful, reasons: r.reasons, group: this.groupOf(entry.uri, r.hash, alive),
         });
       });
-      files.push({ uri: entry.uri, name: baseName(vscode.Uri.parse(entry.uri).path), rows });
+      files.push({ uri, name: baseName(vscode.Uri.parse(uri).path), rows: mergeStaged(rows, staged) });
     }
     this.roots = buildTree(files);
     this.parents.clear();
@@ -74,7 +98,7 @@ export class FlaggedRowsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     const files = preferUri ? [...this.roots].sort((a, b) => Number(b.key === preferUri) - Number(a.key === preferUri)) : this.roots;
     for (const f of files) {
       for (const g of childrenOf(f)) {
-        if (g.kind === 'group' && g.group === 'toReview' && g.rows.length > 0) return g.rows[0];
+        if (g.kind === 'group' && (g.group === 'beforeCommit' || g.group === 'toReview') && g.rows.length > 0) return g.rows[0];
       }
     }
     return undefined;
@@ -91,9 +115,9 @@ export class FlaggedRowsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       return item;
     }
     if (node.kind === 'group') {
-      const item = new vscode.TreeItem(node.label, node.group === 'toReview' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(node.label, node.group === 'toReview' || node.group === 'beforeCommit' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = node.key;
-      item.iconPath = new vscode.ThemeIcon(node.group === 'toReview' ? 'circle-large-outline' : node.group === 'kept' ? 'pass' : 'wrench');
+      item.iconPath = new vscode.ThemeIcon(node.group === 'beforeCommit' ? 'git-commit' : node.group === 'toReview' ? 'circle-large-outline' : node.group === 'kept' ? 'pass' : 'wrench');
       item.contextValue = `group.${node.group}`;
       return item;
     }
@@ -103,7 +127,7 @@ export class FlaggedRowsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     item.tooltip = node.tooltip;
     item.iconPath = new vscode.ThemeIcon(node.input.reasons.includes('harmful') ? 'warning' : 'question');
     item.contextValue = `row.${node.input.group}`;
-    const args: RowCommandArgs = { uri: node.input.uri, row: node.input.row, hash: node.input.hash };
+    const args: RowCommandArgs & { line: number } = { uri: node.input.uri, row: node.input.row, hash: node.input.hash, line: node.input.line };
     item.command = { command: Commands.revealRow, title: 'Reveal Row', arguments: [args] };
     return item;
   }

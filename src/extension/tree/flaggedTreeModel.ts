@@ -5,9 +5,9 @@
 import type { Reason } from '../../core/report/types';
 import { formatCount, formatMagnitude, inlineText } from '../decorations/wording';
 
-export type ReviewGroup = 'toReview' | 'kept' | 'fixed';
-export const REVIEW_GROUPS: readonly ReviewGroup[] = ['toReview', 'kept', 'fixed'];
-export const GROUP_TITLES: Record<ReviewGroup, string> = { toReview: 'To review', kept: 'Kept', fixed: 'Fixed' };
+export type ReviewGroup = 'beforeCommit' | 'toReview' | 'kept' | 'fixed';
+export const REVIEW_GROUPS: readonly ReviewGroup[] = ['beforeCommit', 'toReview', 'kept', 'fixed'];
+export const GROUP_TITLES: Record<ReviewGroup, string> = { beforeCommit: 'To review before commit', toReview: 'To review', kept: 'Kept', fixed: 'Fixed' };
 
 export interface TreeRowInput {
   uri: string;
@@ -30,6 +30,16 @@ export interface FileNode { kind: 'file'; key: string; uri: string; label: strin
 export type TreeNode = FileNode | GroupNode | RowNode;
 
 export interface FileInput { uri: string; name: string; rows: readonly TreeRowInput[] }
+
+/**
+ * One file's rows from two sources: the editor's scan and, after "Review Staged Data", the
+ * flagged rows among the staged changes. A row in both (same content) is listed once, as the
+ * staged review sees it ("To review before commit" until it has a decision).
+ */
+export function mergeStaged(scanned: readonly TreeRowInput[], staged: readonly TreeRowInput[]): TreeRowInput[] {
+  const stagedHashes = new Set(staged.map((r) => r.hash));
+  return [...scanned.filter((r) => !stagedHashes.has(r.hash)), ...staged];
+}
 
 function rowNode(r: TreeRowInput): RowNode {
   const relabel = r.predicted !== r.label ? ` → ${inlineText(r.predicted)}` : '';
@@ -61,7 +71,7 @@ export function buildTree(files: readonly FileInput[]): FileNode[] {
       const rows = f.rows.filter((r) => r.group === g).sort(compareRows).map(rowNode);
       if (rows.length > 0) groups.push({ kind: 'group', key: `${f.uri}#${g}`, uri: f.uri, group: g, label: `${GROUP_TITLES[g]} (${formatCount(rows.length)})`, rows });
     }
-    const toReview = f.rows.filter((r) => r.group === 'toReview').length;
+    const toReview = f.rows.filter((r) => r.group === 'toReview' || r.group === 'beforeCommit').length;
     return { kind: 'file', key: f.uri, uri: f.uri, label: f.name, description: `${formatCount(toReview)} to review`, groups };
   });
 }
