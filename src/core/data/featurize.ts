@@ -197,7 +197,7 @@ function numericBlock(table: ParsedTable, col: ColumnSchema, train: Int32Array):
       const valueAt = offset, indicatorAt = keepValue ? offset + 1 : offset;
       for (let r = from, base = from * stride; r < to; r++, base += stride) {
         const v = values[r];
-        if (keepValue && !Number.isNaN(v)) out[base + valueAt] = (v / scale - mean) / std;
+        if (keepValue && !Number.isNaN(v)) out[base + valueAt] = standardized(v);
         if (indicator && Number.isNaN(v)) out[base + indicatorAt] = 1;
       }
     },
