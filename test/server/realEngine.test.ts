@@ -1,0 +1,122 @@
+/**
+ * The production server (src/server/server.ts with src/server/worker.ts) on the shared
+ * datasets: phases, results, row details, verification, diagnostics, bad input, and cancel
+ * and responsiveness during a 20-epoch ACC scan of spam-2k.jsonl.
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { LSPErrorCodes, ResponseError } from 'vscode-languageserver-protocol';
+import type { RowDetailsResponse } from '../../src/server/documentJobs';
+import { Methods, type ComputeParams, type ComputeResult, type JobError, type ResultResponse, type VerifyResponse } from '../../src/shared/protocol';
+import { DATASETS, elapsedMs, LspClient, REPO } from './lspHarness';
+
+/** The product targets (issue 6). */
+const CANCEL_TARGET_MS = 1000;
+/** A request during a scan: generous against a loaded shared machine; bench/server.ts measures the real figure. */
+const RESPONSIVE_BOUND_MS = 250;
+
+function dataset(name: string, settings: ComputeParams['settings'] = {}, version = 1): ComputeParams {
+  const file = path.join(DATASETS, name);
+  return { uri: `file://${file}`, path: file, text: readFileSync(file, 'utf8'), version, settings };
+}
+
+async function rejection(p: Promise<unknown>): Promise<ResponseError<JobError>> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof ResponseError);
+    return e as ResponseError<JobError>;
+  }
+  assert.fail('expected the request to fail');
+}
+
+describe('language server (real engine)', () => {
+  let c: LspClient;
+  before(async () => {
+    c = await LspClient.start({ entry: path.join(REPO, 'src', 'server', 'server.ts') });
+  });
+  after(async () => {
+    await c.stop();
+  });
+
+  test('iris.csv: progress by phase, result, live row details with neighbours, verification', async () => {
+    const p = { ...dataset('iris.csv', {}, 3), workDoneToken: 'iris' };
+    c.watchProgress('iris');
+    const from = c.statuses.length;
+    const res = await c.rpc.sendRequest<ComputeResult>(Methods.compute, p);
+    assert.equal(res.cached, false);
+    assert.equal(res.rows, 150);
+    assert.ok(res.flaggedCount > 0);
+    const phases = new Set(c.statuses.slice(from).filter((s) => s.uri === p.uri).map((s) => s.phase));
+    for (const phase of ['parse', 'featurize', 'influence', 'done'] as const) assert.ok(phases.has(phase), `phase ${phase} in ${[...phases].join(',')}`);
+    await c.waitFor('progress end', () => c.progress.get('iris')!.at(-1)?.kind === 'end');
+
+    const stored = (await c.rpc.sendRequest<ResultResponse | null>(Methods.result, { uri: p.uri }))!;
+    assert.equal(stored.version, 3);
+    const worst = stored.result.rows.find((r) => r.rankHarmful === 1)!;
+    const details = await c.rpc.sendRequest<RowDetailsResponse>(Methods.rowDetails, { uri: p.uri, row: worst.row });
+    assert.equal(details.source, 'live');
+    assert.equal(details.record.row, worst.row);
+    assert.ok(Object.keys(details.cells).length >= 5, 'all columns');
+    assert.ok(details.similarHelpful.length + details.similarHarmful.length > 0, 'neighbours from the live analysis');
+
+    const top = stored.result.rows.filter((r) => r.rankHarmful <= 2).map((r) => r.row);
+    const v = await c.rpc.sendRequest<VerifyResponse>(Methods.verify, { uri: p.uri, rows: top });
+    assert.deepEqual([...v.rows].sort(), [...top].sort());
+    assert.ok(Number.isFinite(v.predictedChange) && Number.isFinite(v.actualChange));
+  });
+
+  test('wine-noisy.csv: diagnostics on the flagged rows\' lines', async () => {
+    const p = dataset('wine-noisy.csv', { diagnostics: true });
+    const from = c.diagnostics.length;
+    const res = await c.rpc.sendRequest<ComputeResult>(Methods.compute, p);
+    const published = await c.waitFor('diagnostics', () => c.diagnostics.slice(from).find((d) => d.uri === p.uri && d.diagnostics.length > 0));
+    const result = (await c.rpc.sendRequest<ResultResponse>(Methods.result, { uri: p.uri })).result;
+    const flagged = result.rows.filter((r) => r.flagged);
+    assert.equal(flagged.length, res.flaggedCount);
+    assert.equal(published.diagnostics.length, flagged.reduce((s, r) => s + r.reasons.length, 0));
+    const lines = p.text!.split('\n');
+    for (const d of published.diagnostics) {
+      const row = flagged.find((r) => r.line - 1 === d.range.start.line);
+      assert.ok(row, `diagnostic on line ${d.range.start.line} belongs to a flagged row`);
+      assert.ok(row.reasons.includes(d.code as never));
+      assert.equal(d.range.end.character, lines[row.endLine - 1].replace(/\r$/, '').length);
+    }
+  });
+
+  test('bad input from the real parser keeps its file and line', async () => {
+    const file = path.join(DATASETS, 'broken.csv');
+    const text = 'a,b,label\n1,2,x\n3,"4,y\n5,6,z\n';
+    const err = await rejection(c.rpc.sendRequest(Methods.compute, { uri: `file://${file}`, path: file, text, version: 1, settings: {} }));
+    assert.equal(err.code, LSPErrorCodes.RequestFailed);
+    assert.equal(err.data?.file, file);
+    assert.ok((err.data?.line ?? 0) >= 3, `line ${err.data?.line}: ${err.data?.message}`);
+    assert.ok(err.data?.message);
+    const header = await rejection(c.rpc.sendRequest(Methods.compute, { uri: `file://${file}`, path: file, text: 'a,b,label\n', version: 2, settings: {} }));
+    assert.equal(header.data?.kind, 'header-only');
+  });
+
+  test('spam-2k.jsonl, 20-epoch ACC: requests answered during the scan, cancel stops it within 1 s', async (t) => {
+    const p = dataset('spam-2k.jsonl', { epochs: 20, estimator: 'acc' });
+    const running = c.rpc.sendRequest(Methods.compute, p);
+    await c.waitForStatus(p.uri, (s) => s.phase === 'influence');
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = process.hrtime.bigint();
+      await c.rpc.sendRequest(Methods.result, { uri: p.uri });
+      times.push(elapsedMs(t0));
+    }
+    times.sort((a, b) => a - b);
+    const t0 = process.hrtime.bigint();
+    await c.rpc.sendRequest(Methods.cancel, { uri: p.uri });
+    const err = await rejection(running);
+    const cancelMs = elapsedMs(t0);
+    t.diagnostic(`round trip during the scan: median ${times[10].toFixed(1)} ms, max ${times[19].toFixed(1)} ms; cancel → stopped ${cancelMs.toFixed(0)} ms`);
+    assert.equal(err.data?.kind, 'cancelled');
+    assert.ok(cancelMs < CANCEL_TARGET_MS, `cancel took ${cancelMs.toFixed(0)} ms`);
+    assert.ok(times[19] < RESPONSIVE_BOUND_MS, `max round trip ${times[19].toFixed(1)} ms`);
+    assert.ok(!c.logs.some((l) => l.includes('did not stop')), 'the engine stopped on its own, without terminating the worker');
+  });
+});
