@@ -10,7 +10,8 @@ export const SCHEMA_VERSION = 1;
 
 export type Reason = 'harmful' | 'label-suspect';
 export type Pattern = 'highly-fluctuating' | 'early-influencer' | 'late-bloomer' | 'stable';
-export type EstimatorName = 'acc' | 'sgd-ie' | 'loo';
+/** 'sgd-ie+acc': every row screened with SGD-IE, the top candidates refined with ACC-SGD-IE. */
+export type EstimatorName = 'acc' | 'sgd-ie' | 'loo' | 'sgd-ie+acc';
 /** Phases of a scan, reported with progress. */
 export type Phase = 'parse' | 'featurize' | 'train' | 'influence' | 'windows' | 'verify';
 
