@@ -87,7 +87,21 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
     const summary = `influence-lens check: ${message}`;
     return { exitCode: 2, summary, text: summary, results: [] };
   }
-  const scan: ScanFn = opts.scan ?? ((s) => analyze({ file: s.display, content: s.bytes, settings: opts.settings }).result);
+  let scan = opts.scan;
+  if (!scan) {
+    const vf = opts.settings.validationFile;
+    let validation: { file: string; content: Uint8Array } | undefined;
+    if (vf) {
+      try {
+        validation = { file: vf, content: await readDataset(path.resolve(opts.cwd, vf), vf) };
+      } catch (e) {
+        if (!isInputError(e)) throw e;
+        const summary = `influence-lens check: bad input: ${e.format()}`;
+        return { exitCode: 2, summary, text: summary, results: [] };
+      }
+    }
+    scan = (s) => analyze({ file: s.display, content: s.bytes, settings: opts.settings, validation }).result;
+  }
   const checks = await checkSources(sources, { allRows: Boolean(opts.allRows), scan, gitPath: opts.gitPath });
   const results = checks.map((c) => fileReport(c, opts.cwd));
   const exitCode: 0 | 1 | 2 = results.some((r) => r.error) ? 2 : results.some((r) => r.unreviewed > 0) ? 1 : 0;
