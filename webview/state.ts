@@ -27,7 +27,7 @@ function pick<T>(v: unknown, allowed: readonly T[], fallback: T): T {
 }
 
 export function readUiState(raw: unknown): UiState {
-  if (typeof raw !== 'object' || raw === null) return DEFAULT_UI;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return DEFAULT_UI;
   const o = raw as Record<string, unknown>;
   const q = (typeof o.query === 'object' && o.query !== null ? o.query : {}) as Record<string, unknown>;
   const topN = Number.isSafeInteger(o.topN) ? Math.max(TOP_N_MIN, Math.min(TOP_N_MAX, o.topN as number)) : TOP_N_DEFAULT;
