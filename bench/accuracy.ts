@@ -8,6 +8,7 @@
  * Flags: --datasets a,b   --models softmax,mlp   --mlp a,b (datasets that also get the MLP)
  *        --epochs 1,5,20,50   --no-windows   --auto-lr (the product-default run instead)
  *        --cap-epochs name=E (limit a costly dataset)   --report-only
+ *        --out file.json (write elsewhere, e.g. for parallel runs)   --merge a.json,b.json (into the default outputs)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -26,7 +27,7 @@ import { listDatasets, loadDataset, type LoadedDataset } from './datasets';
 import { renderReport } from './accuracyReport';
 
 export const PROTOCOL = { learningRate: 0.1, batchSize: 32, l2: 1e-3, seed: 0, validationFraction: 0.2, hiddenUnits: 16 } as const;
-const OUT_JSON = path.resolve('bench', 'accuracy.json');
+const OUT_JSON = path.resolve(process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : path.join('bench', 'accuracy.json'));
 const OUT_MD = path.resolve('bench', 'accuracy.md');
 const DEFAULT_MLP = ['iris', 'iris-noisy', 'wine', 'wine-noisy', 'breast_cancer', 'breast_cancer-noisy'];
 /** Window analysis on the first min(20, E_max) epochs, one window per epoch. */
@@ -258,7 +259,13 @@ function autoRun(ds: LoadedDataset, E: number): AutoEntry {
 function main(): void {
   const json: AccuracyJson = existsSync(OUT_JSON) ? JSON.parse(readFileSync(OUT_JSON, 'utf8')) : { machine: { gflops: 0, loadAvg: 0, date: '', node: '' }, entries: {}, auto: {} };
   json.auto ??= {};
-  if (!has('report-only')) {
+  for (const f of arg('merge')?.split(',') ?? []) {
+    const other = JSON.parse(readFileSync(f, 'utf8')) as AccuracyJson;
+    Object.assign(json.entries, other.entries);
+    Object.assign(json.auto, other.auto ?? {});
+    if (other.machine.gflops > json.machine.gflops) json.machine = other.machine;
+  }
+  if (!has('report-only') && !arg('merge')) {
     json.machine = { gflops: measureGflops(), loadAvg: os.loadavg()[0], date: new Date().toISOString(), node: process.version };
     log(`GEMM peak ${json.machine.gflops.toFixed(2)} GFLOP/s, load ${json.machine.loadAvg.toFixed(1)}`);
     const names = arg('datasets')?.split(',') ?? listDatasets();
@@ -266,7 +273,10 @@ function main(): void {
     const models = (arg('models') ?? 'softmax,mlp').split(',');
     const mlpSet = new Set(arg('mlp')?.split(',') ?? DEFAULT_MLP);
     const caps = new Map((arg('cap-epochs') ?? '').split(',').filter(Boolean).map((s) => [s.split('=')[0], Number(s.split('=')[1])] as const));
-    const save = () => { writeFileSync(OUT_JSON, JSON.stringify(json, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1)); writeFileSync(OUT_MD, renderReport(json)); };
+    const save = () => {
+      writeFileSync(OUT_JSON, JSON.stringify(json, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1));
+      if (!arg('out')) writeFileSync(OUT_MD, renderReport(json));
+    };
     for (const name of names) {
       const ds = loadDataset(name, { validationFraction: PROTOCOL.validationFraction, seed: PROTOCOL.seed });
       const cap = caps.get(name) ?? caps.get(name.replace(/-noisy$/, ''));
@@ -284,8 +294,9 @@ function main(): void {
       }
     }
   }
-  writeFileSync(OUT_MD, renderReport(json));
-  log(`wrote ${OUT_MD}`);
+  if (arg('merge')) writeFileSync(OUT_JSON, JSON.stringify(json, null, 1));
+  if (!arg('out')) writeFileSync(OUT_MD, renderReport(json));
+  log(`wrote ${OUT_JSON}`);
 }
 
 main();

@@ -75,6 +75,12 @@ export interface EngineResult {
   windowCumulative: Float64Array[];
   /** Per window k: in-window influence (state restarted at the window start); [] if off. */
   inWindow: Float64Array[];
+  /**
+   * In-window influence of the LAST window only (the DIT "convergence window" ranking,
+   * issue 5 item 4): inWindow[W−1] when in-window values were computed, otherwise from a
+   * forward ACC pass over the last window alone (about 1/W of the full cost).
+   */
+  lastWindow: Float64Array;
   /** Window boundaries as steps, t_0 = 0 < … < t_W = T. */
   boundaries: number[];
   stepsPerEpoch: number;
@@ -238,6 +244,13 @@ export function runInfluence(data: LabelledData, split: Split, opts: EngineOptio
   notes.push(...r.notes);
   const tInfl = Date.now() - t0;
 
+  let lastWindow: Float64Array;
+  if (r.inWindow && r.inWindow.length > 0) {
+    lastWindow = r.inWindow[r.inWindow.length - 1];
+  } else {
+    const W = boundaries.length - 1;
+    lastWindow = accEstimator.estimate(ctx, { rows: allRows, startStep: boundaries[W - 1], evalSteps: [T], memoryBudgetMiB: budget }, { shouldCancel: hooks.shouldCancel }).snapshots[0].queries[0];
+  }
   const pred = predict(model, run.thetaT, tr.X);
   const snap = r.snapshots[0];
   return {
@@ -248,6 +261,7 @@ export function runInfluence(data: LabelledData, split: Split, opts: EngineOptio
     confidence: pred.confidence,
     windowCumulative: cumulativeWindows(r.cumulative),
     inWindow: r.inWindow ?? [],
+    lastWindow,
     boundaries,
     stepsPerEpoch: spe,
     epochs: run.epochs,

@@ -57,6 +57,13 @@ describe('runInfluence on iris', () => {
     assert.ok(Math.abs(r.majorityRate - 1 / 3) < 1e-12, 'iris validation is balanced');
   });
 
+  it('last-window ranking: the last in-window values, or a pass over the last window alone', () => {
+    assert.deepEqual(r.lastWindow, r.inWindow[4]);
+    const off = runInfluence(ds.data, ds.split, { ...base, inWindow: false });
+    assert.equal(off.inWindow.length, 0);
+    assert.deepEqual(off.lastWindow, r.lastWindow);
+  });
+
   it('is bit-identical for the same seed', () => {
     const again = runInfluence(ds.data, ds.split, base);
     assert.deepEqual(again.influence, r.influence);
