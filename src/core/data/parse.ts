@@ -34,6 +34,7 @@ function parseDelimited(text: string, file: string, format: DataFormat, delim: n
   let headerLine = 0;
   const rows: Cell[][] = [];
   const spans: RowSpan[] = [];
+  const cache: (string | undefined)[] = new Array(INTERN_SLOTS);
   while (pos < n) {
     const first = text.charCodeAt(pos);
     if (first === LF || first === CR) {
@@ -73,9 +74,14 @@ function parseDelimited(text: string, file: string, format: DataFormat, delim: n
         if (j > pos) { value += text.slice(pos, j); pos = j; }
         fields.push(value);
       } else {
-        let j = pos;
-        while (j < n) { const ch = text.charCodeAt(j); if (ch === delim || ch === LF || ch === CR) break; j++; }
-        fields.push(text.slice(pos, j));
+        let j = pos, hash = 0;
+        while (j < n) {
+          const ch = text.charCodeAt(j);
+          if (ch === delim || ch === LF || ch === CR) break;
+          hash = (Math.imul(hash, 31) + ch) | 0;
+          j++;
+        }
+        fields.push(j - pos <= INTERN_MAX_LENGTH ? interned(text, pos, j, hash, cache) : text.slice(pos, j));
         pos = j;
       }
       if (pos < n && text.charCodeAt(pos) === delim) { pos++; continue; }
@@ -103,6 +109,26 @@ function parseDelimited(text: string, file: string, format: DataFormat, delim: n
   if (header === null) throw new InputError('empty-file', file, 1, 'the file is empty', 0, 'Add a header line and data rows.');
   if (rows.length === 0) throw new InputError('header-only', file, headerLine + 1, 'the file has a header but no data rows', 0, 'Add data rows below the header.');
   return { file, format, columns: header, rows, spans };
+}
+
+/** Short unquoted fields are shared through a small direct-mapped cache of this many slots... */
+const INTERN_SLOTS = 4096;
+/** ...if at most this long: category levels and labels repeat, and one string per value saves memory and hashing later. */
+const INTERN_MAX_LENGTH = 24;
+
+/** text.slice(from, to), reusing an equal string from the cache when the slot holds one. */
+function interned(text: string, from: number, to: number, hash: number, cache: (string | undefined)[]): string {
+  const slot = hash & (INTERN_SLOTS - 1);
+  const cached = cache[slot];
+  const length = to - from;
+  if (cached !== undefined && cached.length === length) {
+    let k = 0;
+    while (k < length && cached.charCodeAt(k) === text.charCodeAt(from + k)) k++;
+    if (k === length) return cached;
+  }
+  const fresh = text.slice(from, to);
+  cache[slot] = fresh;
+  return fresh;
 }
 
 function parseJsonl(text: string, file: string): ParsedTable {
