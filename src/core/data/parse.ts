@@ -8,9 +8,10 @@
  * the start line, start/end character and UTF-16 offsets of each record together, and most
  * recover silently from malformed quoting. One pass over the string with `charCodeAt`
  * tracks line, line start and offset as it goes, slices fields without per-character string
- * building, treats CRLF, LF and lone CR as line breaks exactly as editors do, and costs
- * about 80 lines; it never backtracks, so malformed input cannot make it hang. JSONL lines
- * are handed to the built-in `JSON.parse`.
+ * building (short repeated values such as category levels share one string), treats CRLF,
+ * LF and lone CR as line breaks exactly as editors do, and costs about 100 lines; it never
+ * backtracks, so malformed input cannot make it hang. JSONL lines are handed to the
+ * built-in `JSON.parse`.
  */
 import { InputError, type Cell, type DataFormat, type ParsedTable, type RowSpan } from './types';
 
