@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { buildFlaggedIndex, mergeIntervals, neighbourRow, overviewIntervals, selectVisible, maxRowLines, type FlaggedRowInput } from '../../src/extension/decorations/rowRanges';
+import { planOverview } from '../../src/extension/decorations/decorationPlan';
+import { buildFlaggedIndex, mergeIntervals, neighbourRow, selectVisible, type FlaggedIndex, type FlaggedRowInput } from '../../src/extension/decorations/rowRanges';
+
+function maxRowLines(index: FlaggedIndex): number {
+  let m = 1;
+  for (let i = 0; i < index.startLines.length; i++) m = Math.max(m, index.endLines[i] - index.startLines[i] + 1);
+  return m;
+}
 
 function rowsFrom(spans: [number, number][]): FlaggedRowInput[] {
   return spans.map(([s, e], id) => ({ id, startLine: s, endLine: e, severity: 'low' }));
@@ -45,10 +52,13 @@ test('visible selection equals a brute-force overlap check (property)', () => {
   }));
 });
 
-test('overview marks merge touching rows', () => {
+test('overview marks merge touching rows, per severity, capped', () => {
   const index = buildFlaggedIndex(rowsFrom([[1, 1], [2, 3], [7, 7], [8, 8], [20, 20]]));
-  assert.deepEqual(overviewIntervals(index, 100), [{ start: 1, end: 3 }, { start: 7, end: 8 }, { start: 20, end: 20 }]);
-  assert.deepEqual(overviewIntervals(index, 1), [{ start: 1, end: 1 }]);
+  const rows = { index, maxLines: 2, records: [] };
+  assert.deepEqual(planOverview(rows, 100), { high: [], other: [{ start: 1, end: 3 }, { start: 7, end: 8 }, { start: 20, end: 20 }] });
+  assert.deepEqual(planOverview(rows, 1).other, [{ start: 1, end: 1 }]);
+  const mixed = buildFlaggedIndex([{ id: 0, startLine: 1, endLine: 1, severity: 'high' }, { id: 1, startLine: 2, endLine: 2, severity: 'low' }, { id: 2, startLine: 3, endLine: 3, severity: 'high' }]);
+  assert.deepEqual(planOverview({ index: mixed, maxLines: 1, records: [] }, 100), { high: [{ start: 1, end: 1 }, { start: 3, end: 3 }], other: [{ start: 2, end: 2 }] });
 });
 
 test('next and previous flagged row wrap around', () => {

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { ConfigReader } from '../config';
 import type { DatasetStore } from '../results/datasetState';
-import { flaggedRows, planOverview, planVisible, SEVERITIES, type FlaggedRows } from './decorationPlan';
+import { flaggedBase, flaggedRows, planOverview, planVisible, SEVERITIES, type FlaggedBase, type FlaggedRows } from './decorationPlan';
 import type { LineInterval } from './rowRanges';
 import type { Severity } from './wording';
 
@@ -23,6 +23,8 @@ export class DecorationController implements vscode.Disposable {
   private readonly rulerOther: vscode.TextEditorDecorationType;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly cache = new Map<string, { revision: number; rows: FlaggedRows }>();
+  /** Severity and flagged set per result: computed once, reused after every edit. */
+  private readonly bases = new WeakMap<object, FlaggedBase>();
   private readonly pending = new Map<vscode.TextEditor, NodeJS.Timeout>();
   private readonly cappedWarned = new Set<string>();
 
@@ -80,7 +82,12 @@ export class DecorationController implements vscode.Disposable {
     }
     const cached = this.cache.get(uri);
     if (cached && cached.revision === entry.revision) return cached.rows;
-    const rows = flaggedRows(entry.tracker);
+    let base = this.bases.get(entry.tracker.records);
+    if (!base) {
+      base = flaggedBase(entry.tracker.records);
+      this.bases.set(entry.tracker.records, base);
+    }
+    const rows = flaggedRows(entry.tracker, base);
     this.cache.set(uri, { revision: entry.revision, rows });
     return rows;
   }

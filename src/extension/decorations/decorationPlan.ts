@@ -6,7 +6,7 @@
  */
 import type { RowRecord } from '../../core/report/types';
 import type { RowTracker } from '../results/rowTracker';
-import { buildFlaggedIndex, maxRowLines, overviewIntervals, selectVisible, type FlaggedIndex, type LineInterval } from './rowRanges';
+import { selectVisible, type FlaggedIndex, type LineInterval } from './rowRanges';
 import { afterText, severityOf, severityScale, SEVERITIES, type Severity } from './wording';
 
 /** Lines above and below the viewport decorated too, so short scrolls need no redraw. */
@@ -19,18 +19,55 @@ export interface FlaggedRows {
   records: readonly RowRecord[];
 }
 
-export function flaggedRows(tracker: RowTracker): FlaggedRows {
-  const records = tracker.records;
+/** Which records are flagged and how severe, computed once per result (not per edit). */
+export interface FlaggedBase {
+  /** Record indices of flagged rows, in scan order. */
+  ids: Int32Array;
+  severities: Severity[];
+}
+
+export function flaggedBase(records: readonly RowRecord[]): FlaggedBase {
   const scale = severityScale(records);
-  const order = tracker.orderedAlive();
-  const rows: { id: number; startLine: number; endLine: number; severity: Severity }[] = [];
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k];
-    if (!records[i].flagged) continue;
-    rows.push({ id: i, startLine: tracker.startLine(i), endLine: tracker.endLine(i), severity: severityOf(records[i], scale) });
+  const ids: number[] = [];
+  const severities: Severity[] = [];
+  records.forEach((r, i) => {
+    if (!r.flagged) return;
+    ids.push(i);
+    severities.push(severityOf(r, scale));
+  });
+  return { ids: Int32Array.from(ids), severities };
+}
+
+/**
+ * The flagged rows at their current lines. Linear in the number of flagged rows; a sort
+ * happens only when a content rematch reordered rows.
+ */
+export function flaggedRows(tracker: RowTracker, base: FlaggedBase): FlaggedRows {
+  let n = 0;
+  for (let k = 0; k < base.ids.length; k++) if (tracker.isAlive(base.ids[k])) n++;
+  let order = new Int32Array(n);
+  for (let k = 0, j = 0; k < base.ids.length; k++) if (tracker.isAlive(base.ids[k])) order[j++] = k;
+  for (let j = 1; j < n; j++) {
+    if (tracker.startLine(base.ids[order[j - 1]]) > tracker.startLine(base.ids[order[j]])) {
+      order = order.sort((a, b) => tracker.startLine(base.ids[a]) - tracker.startLine(base.ids[b]));
+      break;
+    }
   }
-  const index = buildFlaggedIndex(rows);
-  return { index, maxLines: maxRowLines(index), records };
+  const startLines = new Int32Array(n);
+  const endLines = new Int32Array(n);
+  const ids = new Int32Array(n);
+  const severities: Severity[] = new Array(n);
+  let maxLines = 1;
+  for (let j = 0; j < n; j++) {
+    const k = order[j];
+    const id = base.ids[k];
+    startLines[j] = tracker.startLine(id);
+    endLines[j] = tracker.endLine(id);
+    ids[j] = id;
+    severities[j] = base.severities[k];
+    maxLines = Math.max(maxLines, endLines[j] - startLines[j] + 1);
+  }
+  return { index: { startLines, endLines, ids, severities }, maxLines, records: tracker.records };
 }
 
 export interface Head { line: number; text: string; id: number }
@@ -56,16 +93,22 @@ export function planVisible(rows: FlaggedRows, visible: readonly LineInterval[],
   return { tint, heads, capped };
 }
 
-/** Overview-ruler marks: strongly flagged rows and the rest, each capped. */
+/** Overview-ruler marks: strongly flagged rows and the rest, each merged and capped. */
 export function planOverview(rows: FlaggedRows, cap: number): { high: LineInterval[]; other: LineInterval[] } {
-  const split = (keep: (s: Severity) => boolean): LineInterval[] => {
-    const rowsOf = [];
-    for (let i = 0; i < rows.index.startLines.length; i++) {
-      if (keep(rows.index.severities[i])) rowsOf.push({ id: i, startLine: rows.index.startLines[i], endLine: rows.index.endLines[i], severity: rows.index.severities[i] });
-    }
-    return overviewIntervals(buildFlaggedIndex(rowsOf), cap);
-  };
-  return { high: split((s) => s === 'high'), other: split((s) => s !== 'high') };
+  const high: LineInterval[] = [];
+  const other: LineInterval[] = [];
+  const { startLines, endLines, severities } = rows.index;
+  let highCount = 0;
+  let otherCount = 0;
+  for (let i = 0; i < startLines.length; i++) {
+    const isHigh = severities[i] === 'high';
+    if (isHigh ? highCount++ >= cap : otherCount++ >= cap) continue;
+    const list = isHigh ? high : other;
+    const last = list[list.length - 1];
+    if (last && startLines[i] <= last.end + 1) last.end = Math.max(last.end, endLines[i]);
+    else list.push({ start: startLines[i], end: endLines[i] });
+  }
+  return { high, other };
 }
 
 export { SEVERITIES };

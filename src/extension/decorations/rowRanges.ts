@@ -93,30 +93,6 @@ export function mergeIntervals(intervals: readonly LineInterval[]): LineInterval
   return out;
 }
 
-/** Longest row, in lines, of the index (1 for single-line rows). */
-export function maxRowLines(index: FlaggedIndex): number {
-  let m = 1;
-  for (let i = 0; i < index.startLines.length; i++) m = Math.max(m, index.endLines[i] - index.startLines[i] + 1);
-  return m;
-}
-
-/**
- * Overview-ruler marks for all flagged rows, capped at `cap` rows; consecutive or
- * overlapping rows are merged into one interval so a dense file yields few ranges.
- */
-export function overviewIntervals(index: FlaggedIndex, cap: number): LineInterval[] {
-  const n = Math.min(cap, index.startLines.length);
-  const out: LineInterval[] = [];
-  for (let i = 0; i < n; i++) {
-    const last = out[out.length - 1];
-    const start = index.startLines[i];
-    const end = index.endLines[i];
-    if (last && start <= last.end + 1) last.end = Math.max(last.end, end);
-    else out.push({ start, end });
-  }
-  return out;
-}
-
 /** The flagged row after (direction 1) or before (-1) a line, wrapping around; -1 when there is none. */
 export function neighbourRow(index: FlaggedIndex, line: number, direction: 1 | -1): number {
   const n = index.startLines.length;

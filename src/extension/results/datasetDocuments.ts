@@ -9,7 +9,7 @@ import type { ParsedTable } from '../../core/data/index';
 import type { ConfigReader } from '../config';
 import { formatOfPath } from '../datasetFiles';
 import type { DatasetStore } from './datasetState';
-import { currentRows, headerReadiness, parseDocument, readiness, REPARSE_LIMIT_CHARS, type TableOrError } from './documentTables';
+import { currentRows, headerReadiness, parseDocument, readiness, REMATCH_CHAR_LIMIT, REMATCH_ROW_LIMIT, REPARSE_LIMIT_CHARS, type TableOrError } from './documentTables';
 import { countLineBreaks, type LineChange } from './rowTracker';
 
 /** Pause after the last keystroke before rows are matched again by content (ms). */
@@ -25,6 +25,8 @@ export function datasetFormat(doc: vscode.TextDocument): 'csv' | 'tsv' | 'jsonl'
 export class DatasetDocuments implements vscode.Disposable {
   private readonly tables = new Map<string, { version: number; parsed: TableOrError }>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Documents where an edit took rows' places since the last content rematch. */
+  private readonly lostRows = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly store: DatasetStore, private readonly config: ConfigReader) {
@@ -75,16 +77,18 @@ export class DatasetDocuments implements vscode.Disposable {
    * Put a freshly installed result's rows where their content is now. Called when the
    * result was computed from another version than the document's current one.
    */
-  rematchNow(doc: vscode.TextDocument): void {
+  rematchNow(doc: vscode.TextDocument, force = true): void {
     const entry = this.store.get(doc.uri.toString());
     if (!entry?.tracker || !entry.result) return;
     const text = doc.getText();
     // The scan hashed the same UTF-8 text, so equal hashes mean nothing changed since.
     const stale = createHash('sha256').update(text).digest('hex') !== entry.result.contentHash;
-    if (text.length > REPARSE_LIMIT_CHARS) {
+    const needed = force || this.lostRows.has(entry.uri);
+    if (!needed || text.length > REMATCH_CHAR_LIMIT || entry.tracker.size > REMATCH_ROW_LIMIT) {
       this.store.rowsMoved(entry.uri, stale);
       return;
     }
+    this.lostRows.delete(entry.uri);
     const parsed = this.parse(doc);
     if (!parsed.ok) return;
     entry.tracker.rematch(currentRows(parsed.table), doc.version);
@@ -104,9 +108,9 @@ export class DatasetDocuments implements vscode.Disposable {
       endLine: c.range.end.line,
       insertedLineBreaks: countLineBreaks(c.text),
     }));
-    entry.tracker.applyChanges(changes, e.document.version);
+    if (entry.tracker.applyChanges(changes, e.document.version) > 0) this.lostRows.add(uri);
     this.store.rowsMoved(uri, true);
-    this.schedule(e.document, () => this.rematchNow(e.document));
+    this.schedule(e.document, () => this.rematchNow(e.document, false));
   }
 
   private schedule(doc: vscode.TextDocument, run: () => void): void {
@@ -121,6 +125,7 @@ export class DatasetDocuments implements vscode.Disposable {
   private onClose(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();
     this.tables.delete(key);
+    this.lostRows.delete(key);
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
   }

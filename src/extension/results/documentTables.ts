@@ -8,8 +8,20 @@ import type { Settings } from '../../core/settings';
 import type { DatasetStatus } from '../status/statusModel';
 import type { CurrentRow } from './rowTracker';
 
-/** Above this many characters the client does not re-parse a document while it is edited. */
+/**
+ * Above this many characters the client does not re-parse a document while it is edited
+ * (the status uses the header and a line count instead).
+ */
 export const REPARSE_LIMIT_CHARS = 20 * 1024 * 1024;
+
+/**
+ * Above this many scanned rows, rows that lost their place in an edit are not looked for by
+ * content: a full re-parse and hash of every row holds the extension host for seconds at
+ * 100 000 rows (`contentRematch` in bench/editor-results.json). They stay unflagged until the
+ * next scan; rows that only moved are still followed by the line shifts.
+ */
+export const REMATCH_ROW_LIMIT = 25_000;
+export const REMATCH_CHAR_LIMIT = 8 * 1024 * 1024;
 
 export type TableOrError = { ok: true; table: ParsedTable } | { ok: false; message: string; line: number };
 
