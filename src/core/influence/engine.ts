@@ -187,6 +187,8 @@ export function runInfluence(data: LabelledData, split: Split, opts: EngineOptio
     if (!beatsMajority) warnings.push('The model\'s validation loss is not below that of predicting the mean target: influence scores mean little.');
   }
 
+  if (yval.length === 0) warnings.push('There are no validation rows: the validation-loss influence is zero for every row; only self-influence (label suspects) is informative.');
+
   // Estimation.
   t0 = Date.now();
   const boundaries = windowBoundaries({ windows: opts.windows }, spe, opts.epochs);

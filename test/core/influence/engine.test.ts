@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadDataset } from '../../../bench/datasets';
 import type { LabelledData } from '../../../src/core/data/types';
+import { synthetic } from '../model/synthetic';
 import { accEstimator, CancelledError, kendallTau, looEstimator, rocAuc, runInfluence, sgdIeEstimator, spearman, type EngineOptions } from '../../../src/core/influence';
 
 /** ACC vs exact LOO rank agreement after 5 epochs, softmax (reference: ≥ 0.998 on iris/wine). */
@@ -111,6 +112,25 @@ describe('engine options', () => {
     const trusted: LabelledData = ds.data;
     const r = runInfluence(ds.data, ds.split, { ...base, validation: trusted });
     assert.equal(r.context.Xval.rows, ds.data.X.rows);
+  });
+
+  it('regression: auto picks the linear model; the baseline is the mean predictor', () => {
+    const s = synthetic(60, 5, 1, 4, true);
+    const data: LabelledData = { X: s.X, task: 'regression', y: s.y, classes: [], featureNames: ['a', 'b', 'c', 'd', '(intercept)'], unlabelled: new Int32Array(0) };
+    const split = { train: Int32Array.from({ length: 48 }, (_, i) => i), validation: Int32Array.from({ length: 12 }, (_, i) => 48 + i) };
+    const r = runInfluence(data, split, { ...base, model: 'auto', learningRate: 0.05 });
+    assert.equal(r.modelUsed, 'linear');
+    assert.ok(Number.isNaN(r.majorityRate) && Number.isNaN(r.valAccuracy));
+    assert.ok(r.beatsMajority, 'a linear target is learnt');
+    assert.ok(r.confidence.every((c) => c === 0));
+    const loo = looEstimator.estimate(r.context, { rows: Int32Array.from({ length: 48 }, (_, i) => i) }).snapshots[0].queries[0];
+    assert.ok(spearman(r.influence, loo) >= SOFTMAX_SPEARMAN_5);
+  });
+
+  it('warns when there are no validation rows', () => {
+    const r = runInfluence(ds.data, { train: ds.split.train, validation: new Int32Array(0) }, base);
+    assert.ok(r.warnings.some((w) => /no validation rows/.test(w)));
+    assert.ok(r.influence.every((v) => v === 0));
   });
 
   it('rejects a model that does not fit the label', () => {
