@@ -6,7 +6,11 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import AjvDraft04 from 'ajv-draft-04';
+import { analyze } from '../../src/core/analyze';
+import type { ScanResult } from '../../src/core/report/types';
+import type { ScanFn } from '../../src/core/review/checkSources';
 import { runCheck, type CheckOptions, type CheckOutcome } from '../../src/cli/check';
 import { resolveSettings } from '../../src/core/settings';
 import { parseTable, rowHash } from '../../src/core/data/index';
@@ -33,8 +37,24 @@ function repo(): TempRepo {
   return r;
 }
 
+/**
+ * The engine is deterministic (same bytes and settings give the same result), so scans of
+ * content already seen are reused: these tests are about what check does with a result.
+ * Tests that need the default scan path call runCheck directly or pass `scan: undefined`.
+ */
+const scans = new Map<string, ScanResult>();
+const memoScan: ScanFn = (s) => {
+  const key = createHash('sha256').update(s.display).update('\0').update(s.bytes).digest('hex');
+  let res = scans.get(key);
+  if (!res) {
+    res = analyze({ file: s.display, content: s.bytes, settings: FAST }).result;
+    scans.set(key, res);
+  }
+  return res;
+};
+
 function check(r: TempRepo, over: Partial<CheckOptions> = {}): Promise<CheckOutcome> {
-  return runCheck({ staged: true, cwd: r.root, format: 'text', settings: FAST, ...over });
+  return runCheck({ staged: true, cwd: r.root, format: 'text', settings: FAST, scan: memoScan, ...over });
 }
 
 /** Mark these rows of the check's output reviewed ('keep'). */
@@ -154,10 +174,10 @@ test('the staged blob is checked, not the working copy; bad input exits 2 naming
   const r = repo();
   r.write(DATA, dataset('wine-noisy.csv'));
   r.git('add', DATA);
-  const staged = await check(r);
+  const staged = await check(r, { scan: undefined });
   // The working copy is now broken; the commit would still hold the staged content.
   r.write(DATA, 'f0,label\n1,"unterminated\n2,0\n');
-  const again = await check(r);
+  const again = await check(r, { scan: undefined });
   assert.equal(again.exitCode, staged.exitCode);
   assert.deepEqual(again.results[0].rowsToReview, staged.results[0].rowsToReview);
   const working = await runCheck({ files: [DATA], staged: false, cwd: r.root, format: 'text', settings: FAST });
@@ -166,7 +186,7 @@ test('the staged blob is checked, not the working copy; bad input exits 2 naming
 
   // Staging the broken content makes the staged check fail the same way.
   r.git('add', DATA);
-  const bad = await check(r);
+  const bad = await check(r, { scan: undefined });
   assert.equal(bad.exitCode, 2);
   assert.match(bad.summary, /data\/wine\.csv:2/);
 });
@@ -218,9 +238,9 @@ test('data safety: the review path never writes to the dataset, even when it is 
     // A corrupt review file on the way, so the move-aside path runs too.
     fs.mkdirSync(path.join(r.root, '.influence-lens'));
     fs.writeFileSync(reviewFilePath(r.root, DATA), 'not json');
-    const out = await check(r);
+    const out = await check(r, { scan: undefined });
     await review(r, out.results[0].rowsToReview);
-    await check(r, { format: 'sarif', allRows: true });
+    await check(r, { format: 'sarif', allRows: true, scan: undefined });
     await runCheck({ files: [DATA], staged: false, cwd: r.root, format: 'json', settings: FAST });
   } finally {
     for (const m of methods) fsp[m] = originals.get(m);
