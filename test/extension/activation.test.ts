@@ -7,15 +7,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { installFakeVscode, log } from './fakeVscode';
-
-installFakeVscode();
+// First: installs the stand-in `vscode` before the extension's modules load.
+import { log } from './fakeVscode';
+import * as ext from '../../src/extension/extension';
 
 const root = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 test('activate registers everything the manifest promises, and deactivate resolves', async () => {
-  const ext = await import('../../src/extension/extension');
   const subscriptions: { dispose(): void }[] = [];
   const context = {
     subscriptions,

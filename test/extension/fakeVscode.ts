@@ -68,7 +68,7 @@ const message = (level: 'info' | 'warning' | 'error') => (text: string): Promise
 const fake = permissive({
   Disposable, EventEmitter, Uri,
   ThemeColor: class { constructor(readonly id: string) {} },
-  ThemeIcon: class { static File = {}; constructor(readonly id: string) {} },
+  ThemeIcon: class { static File: object = {}; constructor(readonly id: string) {} },
   TreeItem: class { constructor(readonly label: string, readonly collapsibleState?: number) {} },
   MarkdownString: class { constructor(readonly value = '') {} },
   Range: class {}, Position: class {}, Selection: class {}, Hover: class {}, CodeAction: class {}, WorkspaceEdit: class {},
@@ -114,11 +114,13 @@ const fake = permissive({
   }),
 });
 
-/** Make `require('vscode')` return the fake (call before importing extension code). */
-export function installFakeVscode(): void {
+/** Make `require('vscode')` return the fake. Runs on import: import this module before extension code. */
+function installFakeVscode(): void {
   const mod = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
   const original = mod._load;
   mod._load = function load(request: string, ...rest: unknown[]) {
     return request === 'vscode' ? fake : original.call(this, request, ...rest);
   };
 }
+
+installFakeVscode();
