@@ -22,6 +22,11 @@ export interface CheckOptions {
   files?: string[];
   /** Check the staged content of staged dataset files (not the working copy). */
   staged: boolean;
+  /**
+   * CI: check the dataset files HEAD changed since its merge base with this revision (e.g.
+   * `origin/main`), their committed content and only their added/changed rows. Overrides `staged`.
+   */
+  base?: string;
   cwd: string;
   format: 'text' | 'json' | 'sarif';
   /** Consider every row of each file, not only added/changed rows. Without `staged`, every row is considered anyway. */
@@ -80,7 +85,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
   let sources: DatasetSource[];
   const notes: string[] = [];
   try {
-    sources = opts.staged ? await stagedSources(opts, notes) : await fileSources(opts);
+    sources = opts.staged || opts.base !== undefined ? await changedSources(opts, notes) : await fileSources(opts);
   } catch (e) {
     const message = e instanceof GitError ? e.message : isInputError(e) ? e.format() : undefined;
     if (message === undefined) throw e;
@@ -111,13 +116,14 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
   return outcome;
 }
 
-async function stagedSources(opts: CheckOptions, notes: string[]): Promise<DatasetSource[]> {
+async function changedSources(opts: CheckOptions, notes: string[]): Promise<DatasetSource[]> {
   const root = await repoRoot(opts.cwd, opts.gitPath);
   const only = opts.files && opts.files.length > 0 ? new Set(opts.files.map((f) => path.resolve(opts.cwd, f))) : undefined;
-  const sources = await changedDatasetSources(root, { staged: true, gitPath: opts.gitPath, only });
+  const sources = await changedDatasetSources(root, { staged: true, base: opts.base, gitPath: opts.gitPath, only });
   if (only) {
     const seen = new Set(sources.map((s) => s.absPath));
-    for (const f of only) if (!seen.has(f)) notes.push(`${path.relative(opts.cwd, f) || f}: no staged changes to a dataset file; skipped`);
+    const what = opts.base !== undefined ? `changes since ${opts.base}` : 'staged changes';
+    for (const f of only) if (!seen.has(f)) notes.push(`${path.relative(opts.cwd, f) || f}: no ${what} to a dataset file; skipped`);
   }
   return sources;
 }
@@ -169,8 +175,9 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 function summaryLine(results: CheckFileReport[], exitCode: 0 | 1 | 2, opts: CheckOptions): string {
-  const kind = opts.staged ? 'staged dataset file' : 'dataset file';
-  if (results.length === 0) return `influence-lens check: no ${kind}s to check (csv, tsv, jsonl).`;
+  const kind = opts.base !== undefined ? `dataset file changed since ${opts.base}` : opts.staged ? 'staged dataset file' : 'dataset file';
+  const kinds = opts.base !== undefined ? `dataset files changed since ${opts.base}` : `${kind}s`;
+  if (results.length === 0) return `influence-lens check: no ${kinds} to check (csv, tsv, jsonl).`;
   const errors = results.filter((r) => r.error);
   if (exitCode === 2) {
     return `influence-lens check: bad input: ${errors[0].error?.message}${errors.length > 1 ? ` (and ${plural(errors.length - 1, 'more file')})` : ''}`;
@@ -179,15 +186,17 @@ function summaryLine(results: CheckFileReport[], exitCode: 0 | 1 | 2, opts: Chec
   const flagged = results.reduce((s, r) => s + r.flagged, 0);
   const unreviewed = results.reduce((s, r) => s + r.unreviewed, 0);
   const stale = results.reduce((s, r) => s + r.staleDecisions.filter((d) => d.state === 'outdated').length, 0);
-  const scope = opts.staged && !opts.allRows ? `${plural(considered, 'added or changed row')}` : plural(considered, 'row');
+  const changedOnly = (opts.staged || opts.base !== undefined) && !opts.allRows;
+  const scope = changedOnly ? plural(considered, 'added or changed row') : plural(considered, 'row');
+  const files = results.length === 1 ? `1 ${kind}` : `${results.length} ${kinds}`;
   const staleNote = stale > 0 ? `; ${plural(stale, 'outdated review decision')}` : '';
   if (exitCode === 1) {
-    return `influence-lens check: ${plural(unreviewed, 'unreviewed flagged row')} among ${scope} in ${plural(results.length, kind)} (${flagged - unreviewed} reviewed${staleNote}). `
-      + (opts.staged
+    return `influence-lens check: ${plural(unreviewed, 'unreviewed flagged row')} among ${scope} in ${files} (${flagged - unreviewed} reviewed${staleNote}). `
+      + (opts.staged && opts.base === undefined
         ? 'Review them in VS Code ("Influence Lens: Review Staged Data"), or skip once with git commit --no-verify.'
         : 'Review them in VS Code (Flagged Rows view: keep, fixed or ignore).');
   }
-  return `influence-lens check: ok, ${flagged === 0 ? 'nothing flagged' : `all ${plural(flagged, 'flagged row')} reviewed`} among ${scope} in ${plural(results.length, kind)}${staleNote}.`;
+  return `influence-lens check: ok, ${flagged === 0 ? 'nothing flagged' : `all ${plural(flagged, 'flagged row')} reviewed`} among ${scope} in ${files}${staleNote}.`;
 }
 
 function textReport(results: CheckFileReport[], notes: string[], summary: string): string {

@@ -131,6 +131,22 @@ test('only rows changed in the staged diff are considered: a clean file committe
   const all = await check(r, { allRows: true });
   assert.equal(all.results[0].considered, 178);
   assert.ok(all.results[0].flagged >= f.flagged);
+
+  // CI: the same change committed on a branch, checked against its base (the committed blob, not the working copy).
+  r.git('checkout', '-q', '-b', 'noisy-labels');
+  r.git('commit', '-q', '-m', 'noisy labels');
+  r.write(DATA, 'f0,label\n1,"unterminated\n');
+  const ci = await check(r, { staged: false, base: 'main', format: 'sarif' });
+  assert.equal(ci.results[0].origin, 'committed');
+  assert.deepEqual(ci.results[0].rowsToReview, f.rowsToReview);
+  assert.equal(ci.exitCode, 1);
+  assert.match(ci.summary, /among 18 added or changed rows in 1 dataset file changed since main/);
+  assert.ok(validateSarif(ci.sarif), JSON.stringify(validateSarif.errors?.slice(0, 3)));
+  for (const base of ['no-such-branch', '--output=x']) {
+    const bad = await check(r, { staged: false, base });
+    assert.equal(bad.exitCode, 2, base);
+    assert.match(bad.summary, base.startsWith('-') ? /is not a revision/ : /names no commit/);
+  }
 });
 
 test('decisions survive reordering; an edited row\'s decision is reported outdated, not applied or dropped', async () => {

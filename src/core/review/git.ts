@@ -97,16 +97,35 @@ function parseNameStatus(out: string): ChangedPath[] {
 const DIFF_FLAGS = ['--no-color', '--no-ext-diff', '--no-textconv', '--text', '-M', '--ignore-submodules'];
 
 /**
- * Files added, modified, renamed or copied in the index (`staged`), or between HEAD and the
- * working tree plus untracked files (`staged: false`), relative to the root.
+ * Which changes to review: the index against HEAD (what the next commit adds), the working
+ * tree against HEAD (untracked files included), or HEAD against its merge base with `base`
+ * (what a branch or pull request adds, for CI).
  */
-export async function changedFiles(root: string, staged: boolean, gitPath?: string): Promise<ChangedPath[]> {
-  const opts = { cwd: root, gitPath };
-  if (staged) {
-    return parseNameStatus(await gitText(['diff', '--cached', '--name-status', '-z', '--diff-filter=ACMR', ...DIFF_FLAGS], opts));
+export type ChangeScope = { kind: 'staged' } | { kind: 'working-tree' } | { kind: 'since'; base: string };
+
+function rangeArgs(scope: ChangeScope, head: string): string[] {
+  if (scope.kind === 'staged') return ['--cached'];
+  if (scope.kind === 'since') return [`${scope.base}...HEAD`];
+  return [head];
+}
+
+/** Refuse a base that git would read as an option, or that names no commit, with a clear message. */
+export async function verifyBase(root: string, base: string, gitPath?: string): Promise<void> {
+  if (base === '' || base.startsWith('-') || /[\s\0]/.test(base)) throw new GitError('failed', `"${base}" is not a revision`);
+  try {
+    await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${base}^{commit}`], { cwd: root, gitPath });
+  } catch (e) {
+    if (e instanceof GitError && e.kind === 'git-missing') throw e;
+    throw new GitError('failed', `"${base}" names no commit in ${root} (in CI, fetch it first, e.g. git fetch origin main)`);
   }
-  const base = await headOrEmptyTree(root, gitPath);
-  const tracked = parseNameStatus(await gitText(['diff', base, '--name-status', '-z', '--diff-filter=ACMR', ...DIFF_FLAGS], opts));
+}
+
+/** Dataset-relevant changed files in `scope`, relative to the root. */
+export async function changedFiles(root: string, scope: ChangeScope, gitPath?: string): Promise<ChangedPath[]> {
+  const opts = { cwd: root, gitPath };
+  const head = scope.kind === 'working-tree' ? await headOrEmptyTree(root, gitPath) : 'HEAD';
+  const tracked = parseNameStatus(await gitText(['diff', ...rangeArgs(scope, head), '--name-status', '-z', '--diff-filter=ACMR', ...DIFF_FLAGS], opts));
+  if (scope.kind !== 'working-tree') return tracked;
   const untracked = (await gitText(['ls-files', '--others', '--exclude-standard', '-z'], opts))
     .split('\0')
     .filter((p) => p !== '')
@@ -128,21 +147,19 @@ export function stagedBlob(root: string, relPath: string, gitPath?: string): Pro
   return runGit(['cat-file', 'blob', `:${relPath}`], { cwd: root, gitPath });
 }
 
-/** Whether `relPath` has an entry in the index. */
-export async function isInIndex(root: string, relPath: string, gitPath?: string): Promise<boolean> {
-  const out = await gitText(['ls-files', '-z', '--', relPath], { cwd: root, gitPath });
-  return out.length > 0;
+/** The committed content of `relPath` at HEAD. */
+export function headBlob(root: string, relPath: string, gitPath?: string): Promise<Buffer> {
+  return runGit(['cat-file', 'blob', `HEAD:${relPath}`], { cwd: root, gitPath });
 }
 
 /**
- * The zero-context diff of one file: index against HEAD (`staged`), or HEAD against the
- * working tree. For a rename both paths are given so git pairs them and only real
- * changes show.
+ * The zero-context diff of one file in `scope`. For a rename both paths are given so git
+ * pairs them and only real changes show.
  */
-export async function zeroContextDiff(root: string, file: ChangedPath, staged: boolean, gitPath?: string): Promise<string> {
+export async function zeroContextDiff(root: string, file: ChangedPath, scope: ChangeScope, gitPath?: string): Promise<string> {
   const paths = file.from ? [file.from, file.path] : [file.path];
-  const range = staged ? ['--cached'] : [await headOrEmptyTree(root, gitPath)];
-  return gitText(['diff', ...range, '-U0', ...DIFF_FLAGS, '--', ...paths], { cwd: root, gitPath });
+  const head = scope.kind === 'working-tree' ? await headOrEmptyTree(root, gitPath) : 'HEAD';
+  return gitText(['diff', ...rangeArgs(scope, head), '-U0', ...DIFF_FLAGS, '--', ...paths], { cwd: root, gitPath });
 }
 
 /** "Name <email>" from git config, or undefined when neither is set. */

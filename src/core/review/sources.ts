@@ -5,7 +5,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { InputError } from '../data/types';
-import { changedFiles, stagedBlob, zeroContextDiff, type ChangedPath } from './git';
+import { changedFiles, headBlob, stagedBlob, verifyBase, zeroContextDiff, type ChangedPath, type ChangeScope } from './git';
 import { parseZeroContextDiff, type LineChanges } from './diffRows';
 
 /** File name endings read as datasets (case-insensitive). */
@@ -25,12 +25,15 @@ export interface DatasetSource {
   bytes: Uint8Array;
   /** Lines added or changed against the base; 'all' = every row is new or is to be checked. */
   changes: LineChanges | 'all';
-  origin: 'staged' | 'working-tree' | 'file';
+  /** staged: the index blob; working-tree: the file on disk; committed: the HEAD blob (with `base`); file: named by the user. */
+  origin: 'staged' | 'working-tree' | 'committed' | 'file';
 }
 
 export interface ChangedSourceOptions {
   /** true: the index against HEAD; false: the working tree (and untracked files) against HEAD. */
   staged: boolean;
+  /** Review what HEAD adds since its merge base with this revision instead (CI); overrides `staged`. */
+  base?: string;
   gitPath?: string;
   /** Only these absolute paths (when given). */
   only?: ReadonlySet<string>;
@@ -38,21 +41,26 @@ export interface ChangedSourceOptions {
 
 /** Changed dataset files of the repository at `root`, with their content and line changes. */
 export async function changedDatasetSources(root: string, opts: ChangedSourceOptions): Promise<DatasetSource[]> {
-  const files = (await changedFiles(root, opts.staged, opts.gitPath)).filter((f) => isDatasetPath(f.path));
+  const scope: ChangeScope = opts.base !== undefined ? { kind: 'since', base: opts.base } : { kind: opts.staged ? 'staged' : 'working-tree' };
+  if (scope.kind === 'since') await verifyBase(root, scope.base, opts.gitPath);
+  const files = (await changedFiles(root, scope, opts.gitPath)).filter((f) => isDatasetPath(f.path));
   const sources: DatasetSource[] = [];
   for (const f of files) {
     const absPath = path.resolve(root, f.path);
     if (opts.only && !opts.only.has(absPath)) continue;
-    sources.push(await sourceOf(root, f, absPath, opts));
+    sources.push(await sourceOf(root, f, absPath, scope, opts.gitPath));
   }
   return sources;
 }
 
-async function sourceOf(root: string, f: ChangedPath, absPath: string, opts: ChangedSourceOptions): Promise<DatasetSource> {
-  const bytes = opts.staged ? await stagedBlob(root, f.path, opts.gitPath) : await readDataset(absPath, f.path);
+async function sourceOf(root: string, f: ChangedPath, absPath: string, scope: ChangeScope, gitPath?: string): Promise<DatasetSource> {
+  const bytes = scope.kind === 'staged' ? await stagedBlob(root, f.path, gitPath)
+    : scope.kind === 'since' ? await headBlob(root, f.path, gitPath)
+      : await readDataset(absPath, f.path);
   const changes: LineChanges | 'all' =
-    f.status === 'added' || f.status === 'untracked' ? 'all' : parseZeroContextDiff(await zeroContextDiff(root, f, opts.staged, opts.gitPath));
-  return { display: f.path, absPath, root, bytes, changes, origin: opts.staged ? 'staged' : 'working-tree' };
+    f.status === 'added' || f.status === 'untracked' ? 'all' : parseZeroContextDiff(await zeroContextDiff(root, f, scope, gitPath));
+  const origin = scope.kind === 'staged' ? 'staged' : scope.kind === 'since' ? 'committed' : 'working-tree';
+  return { display: f.path, absPath, root, bytes, changes, origin };
 }
 
 /** Read a dataset file for scanning (read-only), turning a missing or unreadable file into an InputError. */
