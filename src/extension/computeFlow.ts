@@ -99,7 +99,13 @@ export class ComputeFlow {
           };
           subs.push(
             this.server.onStatus((n) => { if (n.uri === key && n.phase !== 'done' && n.phase !== 'error' && n.phase !== 'cancelled' && n.phase !== 'idle') show(n.percent, n.message, n.phase); }),
-            this.server.onProgress(params.workDoneToken, (v) => { if (v.kind !== 'end' && v.percentage !== undefined) show(v.percentage, v.message ?? '', 'train'); }),
+            // `$/progress` messages read "phase: detail"; status notifications carry the phase itself.
+            this.server.onProgress(params.workDoneToken, (v) => {
+              if (v.kind === 'end' || v.percentage === undefined) return;
+              const status = this.store.get(key)?.status;
+              const phase = /^(\w+):/.exec(v.message ?? '')?.[1] ?? (status?.kind === 'running' ? status.phase : 'queued');
+              show(v.percentage, v.message ?? '', phase);
+            }),
             cts.token.onCancellationRequested(() => { void this.server.request(Methods.cancel, { uri: key }).catch(() => undefined); }),
           );
           try {

@@ -48,7 +48,14 @@ export class RowActions {
       void vscode.window.showInformationMessage(`Influence Lens: row ${row + 1} was edited or removed since the scan.`);
       return;
     }
-    const doc = await this.document(uri);
+    let doc: vscode.TextDocument;
+    try {
+      doc = await this.document(uri);
+    } catch (e) {
+      // Files over 50 MB cannot be opened by extensions; their rows are listed but not shown.
+      void vscode.window.showWarningMessage(`Influence Lens: cannot open the file to show row ${row + 1}: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
     const editor = await vscode.window.showTextDocument(doc, { preview: false });
     const valid = doc.validateRange(range);
     editor.selection = new vscode.Selection(valid.start, valid.end);

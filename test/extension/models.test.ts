@@ -17,8 +17,8 @@ import { record } from './fixtures';
 test('status texts and click actions fit each state', () => {
   assert.equal(statusView({ kind: 'ready', rows: 1234, rowsApproximate: false, labelColumn: 'label' }).text, '$(beaker) Influence Lens: ready (1\u202f234 rows, label column label)');
   assert.equal(statusView({ kind: 'ready', rows: 1234, rowsApproximate: false, labelColumn: 'label' }).command, Commands.compute);
-  const running = statusView({ kind: 'running', phase: 'train', percent: 42.4, message: 'epoch 3 of 20' });
-  assert.equal(running.text, '$(sync~spin) Influence Lens: training: epoch 3 of 20 42%');
+  const running = statusView({ kind: 'running', phase: 'train', percent: 42.4, message: 'train: epoch 3/20' });
+  assert.equal(running.text, '$(sync~spin) Influence Lens: training epoch 3 of 20 42%');
   assert.equal(running.command, Commands.cancel);
   assert.equal(statusView({ kind: 'done', flagged: 20, rows: 178, cached: true }).command, Commands.review);
   const stale = statusView({ kind: 'stale', flagged: 3 });
@@ -28,6 +28,9 @@ test('status texts and click actions fit each state', () => {
   assert.match(statusView({ kind: 'error', message: 'unterminated quote', file: 'a.csv', line: 12 }).tooltip, /a\.csv:12: unterminated quote/);
   assert.equal(phaseWords('influence', ''), 'estimating influence');
   assert.equal(phaseWords('train', 'training epoch 2 of 5'), 'training epoch 2 of 5');
+  assert.equal(phaseWords('train', 'train: epoch 3/20'), 'training epoch 3 of 20');
+  assert.equal(phaseWords('influence', 'influence: acc 200/1600 rows'), 'estimating influence: acc 200 of 1600 rows');
+  assert.equal(phaseWords('parse', 'parse'), 'parsing');
 });
 
 test('settings: user values are validated, a bad value falls back alone and is named', () => {

@@ -27,21 +27,28 @@ export interface StatusView {
 
 const NAME = 'Influence Lens';
 
-/** Words for a server phase; the server's own message wins when it is more specific (e.g. "epoch 3 of 20"). */
+const PHASE_WORDS: Record<string, string> = {
+  queued: 'queued',
+  parse: 'parsing',
+  featurize: 'preparing features',
+  train: 'training',
+  influence: 'estimating influence',
+  windows: 'computing time windows',
+  verify: 'verifying',
+};
+
+/**
+ * Words for a server phase and its progress message: the server sends "train: epoch 3/20";
+ * this says "training epoch 3 of 20".
+ */
 export function phaseWords(phase: string, message: string): string {
-  const base: Record<string, string> = {
-    queued: 'queued',
-    parse: 'parsing',
-    featurize: 'preparing features',
-    train: 'training',
-    influence: 'estimating influence',
-    windows: 'computing time windows',
-    verify: 'verifying',
-  };
-  const word = base[phase] ?? phase;
-  const detail = message.trim();
-  if (!detail) return word;
-  return detail.toLowerCase().startsWith(word) ? detail : `${word}: ${detail}`;
+  const word = PHASE_WORDS[phase] ?? phase;
+  const detail = message.trim()
+    .replace(new RegExp(`^${phase.replace(/[^\w-]/g, '')}:\\s*`), '')
+    .replace(/\b(\d+)\/(\d+)\b/g, '$1 of $2');
+  if (!detail || detail.toLowerCase() === word || detail === phase) return word;
+  if (detail.toLowerCase().startsWith(word)) return detail;
+  return /^epoch\b/i.test(detail) ? `${word} ${detail}` : `${word}: ${detail}`;
 }
 
 export function statusView(s: DatasetStatus): StatusView {
