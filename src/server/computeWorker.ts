@@ -46,6 +46,8 @@ export class ComputeWorker {
   private readonly pending = new Map<number, Pending>();
   /** True while the thread holds the `Analysis` of the last successful scan it ran. */
   hasAnalysis = false;
+  /** Cache key of the table the thread has parsed for row cells (see `rowCells`). */
+  tableKey: string | undefined;
   lastUsed = Date.now();
 
   constructor(
@@ -106,6 +108,7 @@ export class ComputeWorker {
     const thread = startWorkerThread(this.entry);
     this.thread = thread;
     this.hasAnalysis = false;
+    this.tableKey = undefined;
     let crash = '';
     thread.on('message', (m: FromWorker) => this.onMessage(m));
     thread.on('error', (e) => {

@@ -42,8 +42,12 @@ export interface JobOptions {
   workspaceRoot?: string;
 }
 
-/** How a row-details answer was produced: from the live scan, from a scan re-run for it, or from the stored result without neighbours or cells (a newer scan was running). */
-export type RowDetailsSource = 'live' | 'recomputed' | 'result';
+/**
+ * How a row-details answer was produced: 'live' = from the scan held by the worker, with
+ * neighbours; 'result' = from the stored result without neighbours (the worker was recycled
+ * or is busy with a newer scan; `cells` is empty in the busy case).
+ */
+export type RowDetailsSource = 'live' | 'result';
 export type RowDetailsResponse = RowDetails & { source: RowDetailsSource };
 
 /** A job failure carried to the request handler (becomes a ResponseError with the JobError as data). */
@@ -231,28 +235,35 @@ export class DocumentJobs {
     }
   }
 
+  /**
+   * One row in full. From the live scan when the document's worker still holds it; otherwise
+   * from the stored result (cells re-read from the dataset, no neighbours) rather than
+   * re-running a whole scan for a hover.
+   */
   async rowDetails(uri: string, row: number): Promise<RowDetailsResponse> {
     const doc = this.docs.get(uri);
     const latest = doc?.latest;
     if (!doc || !latest) throw new JobFailure(jobError('no-result', uri, 'No scan result for this file yet.', 'Run Influence Lens: Compute Influence first.'));
-    if (doc.job) {
-      // The worker is busy with a newer scan; answer from the stored row rather than wait for it.
+    const file = latest.input.file;
+    const stored = (cells: RowDetails['cells']): RowDetailsResponse => {
       const record = latest.result.rows.find((r) => r.row === row);
-      if (!record) throw new JobFailure(jobError('no-result', latest.input.file, `Row ${row} has no influence record (not trained on).`));
-      return { record, cells: {}, similarHelpful: [], similarHarmful: [], source: 'result' };
-    }
+      if (!record) throw new JobFailure(jobError('no-result', file, `Row ${row + 1} has no influence record (it was not trained on).`));
+      return { record, cells, similarHelpful: [], similarHarmful: [], source: 'result' };
+    };
+    // The worker is busy with a newer scan; answer from the stored row rather than wait for it.
+    if (doc.job) return stored({});
     return this.serialize(doc, async () => {
-      const live = doc.worker?.hasAnalysis === true && doc.liveKey === latest.key;
-      const release = live ? () => undefined : await this.slots.acquire();
-      let rebuilt: boolean;
-      try {
-        rebuilt = await this.ensureLive(doc, latest);
-      } finally {
-        release();
+      const worker = this.worker(doc);
+      if (worker.hasAnalysis && doc.liveKey === latest.key) {
+        const reply = await worker.call({ type: 'rowDetails', row }, file).reply;
+        if (reply.type !== 'rowDetails') throw this.failure(reply, file);
+        return { ...reply.details, source: 'live' };
       }
-      const reply = await this.worker(doc).call({ type: 'rowDetails', row }, latest.input.file).reply;
-      if (reply.type !== 'rowDetails') throw this.failure(reply, latest.input.file);
-      return { ...reply.details, source: rebuilt ? 'recomputed' : 'live' };
+      const input = worker.tableKey === latest.key ? undefined : latest.input;
+      const reply = await worker.call({ type: 'rowCells', key: latest.key, input, row }, file).reply;
+      if (reply.type !== 'rowCells') throw this.failure(reply, file);
+      worker.tableKey = latest.key;
+      return stored(reply.cells);
     });
   }
 

@@ -4,7 +4,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { analyze } from '../core/analyze';
+import { readTableCells } from './tableCells';
 import { serveAnalyses } from './workerLoop';
 
 if (!parentPort) throw new Error('worker.ts must run in a worker thread');
-serveAnalyses(parentPort, analyze);
+serveAnalyses(parentPort, { analyze, cells: readTableCells });

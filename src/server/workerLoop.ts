@@ -6,7 +6,8 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { AnalyzeHooks, Analysis, ProgressEvent } from '../core/analyzeTypes';
 import { isCancelled, jobError, toJobError } from './jobErrors';
-import { CANCEL_SLOT, type FromWorker, type RunAnalysis, type ToWorker } from './workerProtocol';
+import type { Cell } from '../core/data/types';
+import { CANCEL_SLOT, type FromWorker, type ToWorker, type WorkerEngine } from './workerProtocol';
 
 /** Progress is forwarded when the phase or the whole percent changes, so a fast loop does not flood the port. */
 function progressHooks(post: (m: FromWorker) => void, id: number, cancel: SharedArrayBuffer): AnalyzeHooks {
@@ -25,8 +26,9 @@ function progressHooks(post: (m: FromWorker) => void, id: number, cancel: Shared
   };
 }
 
-export function serveAnalyses(port: MessagePort, runAnalysis: RunAnalysis): void {
+export function serveAnalyses(port: MessagePort, engine: WorkerEngine): void {
   let analysis: Analysis | undefined;
+  let table: { key: string; row: (row: number) => Record<string, Cell> } | undefined;
   let file = '';
   const post = (m: FromWorker): void => port.postMessage(m);
   const fail = (id: number, e: unknown): void => {
@@ -40,7 +42,7 @@ export function serveAnalyses(port: MessagePort, runAnalysis: RunAnalysis): void
         analysis = undefined;
         file = msg.input.file;
         try {
-          analysis = runAnalysis(msg.input, progressHooks(post, msg.id, msg.cancel));
+          analysis = engine.analyze(msg.input, progressHooks(post, msg.id, msg.cancel));
           post({ type: 'analyzed', id: msg.id, result: analysis.result });
         } catch (e) {
           fail(msg.id, e);
@@ -53,6 +55,18 @@ export function serveAnalyses(port: MessagePort, runAnalysis: RunAnalysis): void
         }
         try {
           post({ type: 'rowDetails', id: msg.id, details: analysis.rowDetails(msg.row, msg.neighbours) });
+        } catch (e) {
+          fail(msg.id, e);
+        }
+        break;
+      case 'rowCells':
+        try {
+          if (msg.input) table = { key: msg.key, row: engine.cells(msg.input) };
+          if (!table || table.key !== msg.key) {
+            post({ type: 'failed', id: msg.id, error: jobError('no-result', file, 'The worker has not read this table.') });
+            break;
+          }
+          post({ type: 'rowCells', id: msg.id, cells: table.row(msg.row) });
         } catch (e) {
           fail(msg.id, e);
         }

@@ -4,23 +4,35 @@
  * verification are answered by the worker that computed the scan.
  */
 import type { AnalyzeHooks, AnalyzeInput, Analysis, ProgressEvent } from '../core/analyzeTypes';
+import type { Cell } from '../core/data/types';
 import type { RowDetails, ScanResult, VerificationBlock } from '../core/report/types';
 import type { JobError } from '../shared/protocol';
 
 /** The engine front door as the worker sees it: injected so tests can drive the worker with a fake. */
 export type RunAnalysis = (input: AnalyzeInput, hooks: AnalyzeHooks) => Analysis;
+/** Parse a dataset once and return a reader of one data row's cells (keyed by column name). */
+export type ReadCells = (input: AnalyzeInput) => (row: number) => Record<string, Cell>;
+
+/** What a worker runs: the engine and a plain table reader. */
+export interface WorkerEngine {
+  analyze: RunAnalysis;
+  cells: ReadCells;
+}
 
 export type ToWorker =
   /** `cancel` is a SharedArrayBuffer holding one Int32: non-zero means "stop". */
   | { type: 'analyze'; id: number; input: AnalyzeInput; cancel: SharedArrayBuffer }
   | { type: 'rowDetails'; id: number; row: number; neighbours?: number }
-  | { type: 'verify'; id: number; rows: number[]; cancel: SharedArrayBuffer };
+  | { type: 'verify'; id: number; rows: number[]; cancel: SharedArrayBuffer }
+  /** `input` may be omitted when the worker already parsed the table with this `key`. */
+  | { type: 'rowCells'; id: number; key: string; input?: AnalyzeInput; row: number };
 
 export type FromWorker =
   | { type: 'progress'; id: number; progress: ProgressEvent }
   | { type: 'analyzed'; id: number; result: ScanResult }
   | { type: 'rowDetails'; id: number; details: RowDetails }
   | { type: 'verified'; id: number; verification: VerificationBlock }
+  | { type: 'rowCells'; id: number; cells: Record<string, Cell> }
   | { type: 'cancelled'; id: number }
   | { type: 'failed'; id: number; error: JobError };
 

@@ -14,8 +14,10 @@ import { DATASETS, elapsedMs, LspClient, REPO } from './lspHarness';
 
 /** The product targets (issue 6). */
 const CANCEL_TARGET_MS = 1000;
-/** A request during a scan: generous against a loaded shared machine; bench/server.ts measures the real figure. */
-const RESPONSIVE_BOUND_MS = 250;
+/** The product target for a request answered while a scan runs, applied to the median. */
+const RESPONSIVE_MEDIAN_MS = 50;
+/** Bound on the slowest of the probes: scheduling stalls on a loaded shared machine reach a few hundred ms, while a server blocked by the scan would take the whole scan. bench/server.ts measures the real figures. */
+const RESPONSIVE_MAX_MS = 1000;
 
 function dataset(name: string, settings: ComputeParams['settings'] = {}, version = 1): ComputeParams {
   const file = path.join(DATASETS, name);
@@ -116,7 +118,7 @@ describe('language server (real engine)', () => {
     t.diagnostic(`round trip during the scan: median ${times[10].toFixed(1)} ms, max ${times[19].toFixed(1)} ms; cancel → stopped ${cancelMs.toFixed(0)} ms`);
     assert.equal(err.data?.kind, 'cancelled');
     assert.ok(cancelMs < CANCEL_TARGET_MS, `cancel took ${cancelMs.toFixed(0)} ms`);
-    assert.ok(times[19] < RESPONSIVE_BOUND_MS, `max round trip ${times[19].toFixed(1)} ms`);
+    assert.ok(times[10] < RESPONSIVE_MEDIAN_MS && times[19] < RESPONSIVE_MAX_MS, `round trips: median ${times[10].toFixed(1)} ms, max ${times[19].toFixed(1)} ms`);
     assert.ok(!c.logs.some((l) => l.includes('did not stop')), 'the engine stopped on its own, without terminating the worker');
   });
 });

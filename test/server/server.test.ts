@@ -15,8 +15,10 @@ import { elapsedMs, fakeDataset, LspClient } from './lspHarness';
 const CANCEL_TARGET_MS = 1000;
 /** A worker that ignores the flag is terminated after CANCEL_GRACE_MS; allow this much for thread teardown on a busy machine. */
 const TERMINATE_SLACK_MS = 1000;
-/** A request answered while a scan runs; generous against a loaded shared CI machine (the benchmark measures the real figure). */
-const RESPONSIVE_BOUND_MS = 250;
+/** The product target for a request answered while a scan runs, applied to the median. */
+const RESPONSIVE_MEDIAN_MS = 50;
+/** Bound on the slowest of the probes: scheduling stalls on a loaded shared machine reach a few hundred ms, while a server blocked by the scan would take the whole scan. bench/server.ts measures the real figures. */
+const RESPONSIVE_MAX_MS = 1000;
 /** A long fake scan: 4000 steps × 5 ms = 20 s, far longer than any test waits. */
 const LONG = 'steps=4000 stepMs=5';
 
@@ -201,7 +203,7 @@ describe('language server (fake engine)', () => {
     const median = times[times.length >> 1];
     const max = times[times.length - 1];
     t.diagnostic(`round trips while scanning: median ${median.toFixed(1)} ms, max ${max.toFixed(1)} ms (20 requests)`);
-    assert.ok(max < RESPONSIVE_BOUND_MS, `round trips while scanning: median ${median.toFixed(1)} ms, max ${max.toFixed(1)} ms`);
+    assert.ok(median < RESPONSIVE_MEDIAN_MS && max < RESPONSIVE_MAX_MS, `round trips while scanning: median ${median.toFixed(1)} ms, max ${max.toFixed(1)} ms`);
   });
 
   test('row details while a newer scan runs come from the stored result', async () => {
@@ -260,7 +262,7 @@ test('with a pull-configuration client, a settings change without values is read
   }
 });
 
-test('with more documents than workers, the least recently used worker is released and its row details re-run the scan', async () => {
+test('with more documents than workers, the least recently used worker is released and row details fall back to the stored result', async () => {
   const c = await LspClient.start({ initializationOptions: { maxWorkers: 1 } });
   try {
     const a = params(fakeDataset('steps=4', 4));
@@ -270,9 +272,10 @@ test('with more documents than workers, the least recently used worker is releas
     await c.rpc.sendRequest(Methods.compute, b);
     await c.waitFor('release logged', () => c.logs.find((l) => l.includes(`releasing the worker of ${a.uri}`)));
     const d = await c.rpc.sendRequest<RowDetailsResponse>(Methods.rowDetails, { uri: a.uri, row: 1 });
-    assert.equal(d.source, 'recomputed');
+    assert.equal(d.source, 'result');
     assert.deepEqual(d.cells, { text: 'row 1 ok' });
-    assert.equal((await c.rpc.sendRequest<RowDetailsResponse>(Methods.rowDetails, { uri: b.uri, row: 1 })).source, 'recomputed');
+    assert.deepEqual(d.similarHarmful, []);
+    assert.equal((await c.rpc.sendRequest<RowDetailsResponse>(Methods.rowDetails, { uri: b.uri, row: 1 })).source, 'result');
   } finally {
     await c.stop();
   }
