@@ -36,7 +36,7 @@ function file(name: string, content: string | Buffer): string {
 test('scan --format json is valid against the result schema and deterministic', () => {
   const a = run(['scan', join(DATA, 'iris-noisy.csv'), '--format', 'json', ...FAST]);
   assert.equal(a.code, 0, a.stderr);
-  const json = JSON.parse(a.stdout);
+  const json = JSON.parse(a.stdout) as { data: { rows: number; trainRows: number }; rows: unknown[]; flaggedCount: number };
   assert.ok(validateResult(json), JSON.stringify(validateResult.errors?.slice(0, 3)));
   assert.equal(json.data.rows, 150);
   assert.equal(json.rows.length, json.data.trainRows);
@@ -48,7 +48,7 @@ test('scan --format json is valid against the result schema and deterministic', 
 test('scan --format sarif is valid SARIF 2.1.0 with one result per flag reason', () => {
   const r = run(['scan', join(DATA, 'wine-noisy.csv'), '--format', 'sarif', ...FAST]);
   assert.equal(r.code, 0, r.stderr);
-  const sarif = JSON.parse(r.stdout);
+  const sarif = JSON.parse(r.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
   assert.ok(validateSarif(sarif), JSON.stringify(validateSarif.errors?.slice(0, 3)));
   const results = sarif.runs[0].results;
   assert.ok(results.length > 0);
