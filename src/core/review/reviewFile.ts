@@ -182,8 +182,9 @@ export async function loadReview(file: string, dataset: string, opts: LoadOption
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { content: { dataset, decisions: new Map() }, exists: false, problems: [] };
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { content: { dataset, decisions: new Map() }, exists: false, problems: [] };
+    throw new ReviewFileError({ kind: 'unreadable', file, message: `${file}: cannot be read (${code ?? (e as Error).message})` });
   }
   const parsed = parseReview(text);
   if (parsed.ok) {

@@ -38,7 +38,7 @@ export interface StaleDecision {
 
 /** A problem with a review file, reported to the user (never swallowed). */
 export interface ReviewFileProblem {
-  kind: 'corrupt' | 'conflict-merged' | 'newer-version' | 'unstaged';
+  kind: 'corrupt' | 'conflict-merged' | 'newer-version' | 'unreadable' | 'unstaged';
   file: string;
   message: string;
   /** Where a corrupt file was moved. */

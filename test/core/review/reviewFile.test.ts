@@ -89,6 +89,10 @@ test('invalid entries count as corruption; a newer format version is never overw
   fs.writeFileSync(file, newer);
   await assert.rejects(recordDecisions(dir, 'd.csv', [{ hash: '0123456789abcdef', row: 0, decision: 'keep' }], { by: 'B' }), ReviewFileError);
   assert.equal(fs.readFileSync(file, 'utf8'), newer);
+  // A review "file" that cannot be read at all is an error naming it, not a crash or an empty store.
+  const dirInstead = reviewFilePath(dir, 'e.csv');
+  fs.mkdirSync(dirInstead);
+  await assert.rejects(loadReview(dirInstead, 'e.csv', { moveAsideCorrupt: false }), (e: unknown) => e instanceof ReviewFileError && e.problem.kind === 'unreadable' && e.message.includes('EISDIR'));
 });
 
 test('a review file with git merge-conflict markers keeps both sides\' decisions', async () => {
