@@ -3,7 +3,7 @@
  * lifetime (context.subscriptions) and one server run (inside ServerConnection).
  */
 import * as vscode from 'vscode';
-import { DATASET_SELECTOR, ServerConnection } from './client/serverConnection';
+import { EDITOR_SELECTOR, ServerConnection } from './client/serverConnection';
 import { FlaggedRowCodeActions } from './codeActions';
 import { registerCommands } from './commands';
 import { ComputeFlow } from './computeFlow';
@@ -39,8 +39,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     output, config, server, documents, decisions, view, decorations, tree, status,
     server.onRunningChange((up) => status.setServerDown(up ? undefined : 'The Influence Lens server stopped.')),
-    vscode.languages.registerHoverProvider(DATASET_SELECTOR, new RowHoverProvider(store, server, decisions)),
-    vscode.languages.registerCodeActionsProvider(DATASET_SELECTOR, new FlaggedRowCodeActions(store, rows), { providedCodeActionKinds: FlaggedRowCodeActions.kinds }),
+    vscode.languages.registerHoverProvider(EDITOR_SELECTOR, new RowHoverProvider(store, server, decisions)),
+    vscode.languages.registerCodeActionsProvider(EDITOR_SELECTOR, new FlaggedRowCodeActions(store, rows), { providedCodeActionKinds: FlaggedRowCodeActions.kinds }),
     ...registerCommands({ flow, rows, view, tree, decorations, documents, config }),
     ...registerReviewFeatures(context, {
       compute: (uri, text, token) => flow.scanText(uri, text, token),

@@ -25,7 +25,10 @@ test('activate registers everything the manifest promises, and deactivate resolv
   };
   ext.activate(context as never);
   for (const c of pkg.contributes.commands as { command: string }[]) assert.ok(log.commands.has(c.command), `${c.command} is registered`);
-  assert.deepEqual(log.hoverSelectors, [[{ scheme: 'file', pattern: '**/*.{csv,tsv,tab,jsonl,ndjson}' }, { scheme: 'untitled', pattern: '**/*.{csv,tsv,tab,jsonl,ndjson}' }]]);
+  assert.deepEqual(log.hoverSelectors, [[
+    { scheme: 'file', pattern: '**/*.{csv,tsv,tab,jsonl,ndjson}' }, { scheme: 'untitled', pattern: '**/*.{csv,tsv,tab,jsonl,ndjson}' },
+    { scheme: 'untitled', language: 'csv' }, { scheme: 'untitled', language: 'tsv' }, { scheme: 'untitled', language: 'jsonl' },
+  ]]);
   assert.equal(log.codeActionSelectors.length, 1);
   assert.deepEqual(log.treeViews, ['influenceLens.flaggedRows']);
   assert.equal(log.decorationTypes, 8, '3 tints, 3 heads with gutter mark and after-text, 2 overview-ruler marks');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseTable, rowHash } from '../../src/core/data/index';
-import { countLineBreaks, RowTracker } from '../../src/extension/results/rowTracker';
+import { countLineBreaks, lineChangeOf, RowTracker } from '../../src/extension/results/rowTracker';
 import { currentRows } from '../../src/extension/results/documentTables';
 import { record } from './fixtures';
 
@@ -79,9 +79,10 @@ test('line shifts agree with a re-parse for random insertions of whole rows (pro
       const added = Array.from({ length: count + 1 }, (_, k) => `new${version}_${k},0`);
       // Line of the row at `pos` in the current text (1 header line, multi-line rows take 2).
       const startLine = 1 + rows.slice(0, pos).reduce((n, r) => n + 1 + countLineBreaks(r), 0);
-      tr.applyChanges([{ startLine, endLine: startLine, insertedLineBreaks: added.length }], ++version);
+      tr.applyChanges([lineChangeOf({ start: { line: startLine, character: 0 }, end: { line: startLine, character: 0 } }, added.map((a) => `${a}\n`).join(''), () => -1)], ++version);
       rows = [...rows.slice(0, pos), ...added, ...rows.slice(pos)];
     }
+    assert.equal(tr.aliveCount, base.length, 'inserting whole rows between rows costs no row its place');
     const now = parseTable(`a,label\n${rows.join('\n')}\n`, 'x.csv', 'csv');
     const byHash = new Map(now.rows.map((c, i) => [rowHash(c), now.spans[i]]));
     for (const i of tr.orderedAlive()) {
@@ -91,6 +92,31 @@ test('line shifts agree with a re-parse for random insertions of whole rows (pro
       assert.equal(tr.endLine(i), span.endLine);
     }
   }), { numRuns: 60 });
+});
+
+test('editor changes that add or delete whole lines leave neighbouring rows in place', () => {
+  const pos = (line: number, character: number) => ({ line, character });
+  // Paste "9,q\n" at the start of line 4 ("3,z"): nothing is touched, rows from line 4 move down.
+  const paste = lineChangeOf({ start: pos(4, 0), end: pos(4, 0) }, '9,q\n', () => -1);
+  assert.deepEqual(paste, { startLine: 4, endLine: 4, insertedLineBreaks: 1, wholeLines: true });
+  // Enter at the end of line 1 ("1,x", length 3): the next line's row moves down.
+  const enter = lineChangeOf({ start: pos(1, 3), end: pos(1, 3) }, '\n', (l) => (l === 1 ? 3 : -1));
+  assert.deepEqual(enter, { startLine: 2, endLine: 2, insertedLineBreaks: 1, wholeLines: true });
+  // Typing inside a line is not a whole-line change.
+  assert.equal(lineChangeOf({ start: pos(1, 1), end: pos(1, 1) }, 'a', () => 3).wholeLines, undefined);
+
+  const tr = new RowTracker(scanned(CSV), 1);
+  tr.applyChanges([enter], 2);
+  assert.deepEqual(lines(tr), [[0, 1, 1], [1, 3, 4], [2, 5, 5], [3, 6, 6]]);
+  // Delete line 1 whole: range (1,0)-(2,0); the row that started on line 2 is untouched.
+  const tr2 = new RowTracker(scanned(CSV), 1);
+  tr2.applyChanges([lineChangeOf({ start: pos(1, 0), end: pos(2, 0) }, '', () => -1)], 2);
+  assert.deepEqual(lines(tr2), [[1, 1, 2], [2, 3, 3], [3, 4, 4]]);
+  // Enter inside a multi-line row (end of its first line) changes that row.
+  const tr3 = new RowTracker(scanned(CSV), 1);
+  tr3.applyChanges([lineChangeOf({ start: pos(2, 4), end: pos(2, 4) }, '\n', (l) => (l === 2 ? 4 : -1))], 2);
+  assert.equal(tr3.isAlive(1), false);
+  assert.deepEqual(lines(tr3), [[0, 1, 1], [2, 5, 5], [3, 6, 6]]);
 });
 
 test('line breaks are counted as editors count them', () => {

@@ -21,6 +21,15 @@ export type ProgressValue = WorkDoneProgressBegin | WorkDoneProgressReport | Wor
 
 export const DATASET_SELECTOR: { scheme: string; pattern: string }[] = DATASET_SCHEMES.map((scheme) => ({ scheme, pattern: DATASET_GLOB }));
 
+/**
+ * Where hovers and quick fixes apply: dataset files by name, plus unsaved documents whose
+ * language says they are data (an untitled document has no file extension to match).
+ */
+export const EDITOR_SELECTOR: vscode.DocumentFilter[] = [
+  ...DATASET_SELECTOR,
+  ...['csv', 'tsv', 'jsonl'].map((language) => ({ scheme: 'untitled', language })),
+];
+
 export class ServerConnection implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private runDisposables: vscode.Disposable[] = [];

@@ -10,7 +10,7 @@ import type { ConfigReader } from '../config';
 import { formatOfPath } from '../datasetFiles';
 import type { DatasetStore } from './datasetState';
 import { currentRows, headerReadiness, parseDocument, readiness, REMATCH_CHAR_LIMIT, REMATCH_ROW_LIMIT, REPARSE_LIMIT_CHARS, type TableOrError } from './documentTables';
-import { countLineBreaks, type LineChange } from './rowTracker';
+import { lineChangeOf, type LineChange } from './rowTracker';
 
 /** Pause after the last keystroke before rows are matched again by content (ms). */
 export const REMATCH_DEBOUNCE_MS = 400;
@@ -103,11 +103,9 @@ export class DatasetDocuments implements vscode.Disposable {
       this.schedule(e.document, () => this.probe(e.document));
       return;
     }
-    const changes: LineChange[] = e.contentChanges.map((c) => ({
-      startLine: c.range.start.line,
-      endLine: c.range.end.line,
-      insertedLineBreaks: countLineBreaks(c.text),
-    }));
+    const doc = e.document;
+    const lineLength = (line: number): number => (line < doc.lineCount ? doc.lineAt(line).text.length : -1);
+    const changes: LineChange[] = e.contentChanges.map((c) => lineChangeOf(c.range, c.text, lineLength));
     if (entry.tracker.applyChanges(changes, e.document.version) > 0) this.lostRows.add(uri);
     this.store.rowsMoved(uri, true);
     this.schedule(e.document, () => this.rematchNow(e.document, false));

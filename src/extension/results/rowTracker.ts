@@ -16,6 +16,34 @@ export interface LineChange {
   startLine: number;
   endLine: number;
   insertedLineBreaks: number;
+  /**
+   * The change replaces whole lines: it starts and ends at column 0 and inserts nothing or
+   * text ending in a line break (pasting or deleting full lines, Enter at a line's end once
+   * rewritten by `lineChangeOf`). Then the row starting at `endLine` is untouched.
+   */
+  wholeLines?: boolean;
+}
+
+/**
+ * The LineChange for an editor change. `lineLengthAfter(line)` is the length of a line of
+ * the document after the edit (for recognising Enter at the end of a line).
+ */
+export function lineChangeOf(
+  range: { start: { line: number; character: number }; end: { line: number; character: number } },
+  text: string,
+  lineLengthAfter: (line: number) => number,
+): LineChange {
+  const breaks = countLineBreaks(text);
+  const empty = range.start.line === range.end.line && range.start.character === range.end.character;
+  const endsWithBreak = /[\r\n]$/.test(text);
+  if (range.start.character === 0 && range.end.character === 0 && (text === '' || endsWithBreak)) {
+    return { startLine: range.start.line, endLine: range.end.line, insertedLineBreaks: breaks, wholeLines: true };
+  }
+  // Text starting with a line break inserted at the end of a line = whole lines inserted before the next line.
+  if (empty && /^(\r\n|\n|\r)/.test(text) && range.start.character === lineLengthAfter(range.start.line)) {
+    return { startLine: range.start.line + 1, endLine: range.start.line + 1, insertedLineBreaks: breaks, wholeLines: true };
+  }
+  return { startLine: range.start.line, endLine: range.end.line, insertedLineBreaks: breaks };
 }
 
 /** A row of the current document: its content hash and 0-based lines. */
@@ -80,6 +108,8 @@ export class RowTracker {
   private applyOne(c: LineChange): number {
     const order = this.order;
     const delta = c.insertedLineBreaks - (c.endLine - c.startLine);
+    // Rows starting before this line and reaching the change's first line are touched.
+    const touchedBefore = c.wholeLines ? c.endLine : c.endLine + 1;
     // First row reaching the change, first row wholly below it.
     let i0 = 0;
     let hi = order.length;
@@ -88,7 +118,7 @@ export class RowTracker {
       if (this.end[order[mid]] < c.startLine) i0 = mid + 1; else hi = mid;
     }
     let i1 = i0;
-    while (i1 < order.length && this.start[order[i1]] <= c.endLine) {
+    while (i1 < order.length && this.start[order[i1]] < touchedBefore) {
       this.aliveFlags[order[i1]] = 0;
       i1++;
     }
