@@ -165,6 +165,8 @@ export class DocumentJobs {
     let job = doc.job && doc.job.key === key && !doc.job.stopped ? doc.job : undefined;
     if (!job) {
       doc.job?.stop('superseded');
+      // A verification of the previous result is moot once the document is scanned again.
+      for (const v of doc.verifying) v.cancel();
       job = new Job(key, input);
       doc.job = job;
       void this.start(doc, job);

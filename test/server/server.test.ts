@@ -147,6 +147,17 @@ describe('language server (fake engine)', () => {
     assert.equal((await c.rpc.sendRequest<ResultResponse | null>(Methods.result, { uri: first.uri }))?.version, 2);
   });
 
+  test('a new compute cancels a verification of the previous result', async () => {
+    const p = params(fakeDataset('steps=3 verifySteps=4000 stepMs=5'));
+    await c.rpc.sendRequest(Methods.compute, p);
+    const verifying = c.rpc.sendRequest(Methods.verify, { uri: p.uri, rows: [2] });
+    await c.waitForStatus(p.uri, (s) => s.phase === 'verify');
+    const next = c.rpc.sendRequest<ComputeResult>(Methods.compute, params(fakeDataset('steps=3', 4), {}, p.uri, 2));
+    const err = await rejection(verifying);
+    assert.equal(err.data?.kind, 'cancelled');
+    assert.equal((await next).rows, 4);
+  });
+
   test('two identical computes at once share one run and one result', async () => {
     const p = params(fakeDataset('steps=40 stepMs=2'));
     const from = c.statuses.length;
