@@ -40,7 +40,7 @@ async function askScope(state: vscode.Memento): Promise<boolean | undefined> {
   return picked?.unstaged;
 }
 
-async function reviewStagedCommand(context: vscode.ExtensionContext, deps: ReviewDeps, args?: ReviewStagedArgs): Promise<void> {
+async function reviewStagedCommand(context: vscode.ExtensionContext, deps: ReviewDeps, shownBefore: Set<string>, args?: ReviewStagedArgs): Promise<void> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showErrorMessage('Review Staged Data runs git, which Influence Lens does not do in Restricted Mode. Trust this workspace first.');
     return;
@@ -51,6 +51,13 @@ async function reviewStagedCommand(context: vscode.ExtensionContext, deps: Revie
     { location: vscode.ProgressLocation.Notification, title: 'Influence Lens: reviewing changed data', cancellable: true },
     (progress, token) => reviewChangedData(deps, includeUnstaged, progress, token),
   );
+  // Files reviewed last time that are no longer changed (committed, unstaged, or unreadable now) leave the view.
+  const shownNow = new Set(summary.shown);
+  for (const p of shownBefore) {
+    if (!shownNow.has(p)) deps.showRowsToReview(vscode.Uri.file(p), [], { source: summary.source, repository: '', decisions: new Map(), stale: [], lostRows: 0 });
+  }
+  shownBefore.clear();
+  for (const p of shownNow) shownBefore.add(p);
   for (const m of summary.messages) void vscode.window.showWarningMessage(m);
   const scope = includeUnstaged ? 'changed' : 'staged';
   if (summary.files === 0) {
@@ -67,8 +74,9 @@ async function reviewStagedCommand(context: vscode.ExtensionContext, deps: Revie
 }
 
 export function registerReviewFeatures(context: vscode.ExtensionContext, deps: ReviewDeps): vscode.Disposable[] {
+  const shown = new Set<string>();
   return [
-    vscode.commands.registerCommand(ReviewCommands.reviewStaged, (args?: ReviewStagedArgs) => reviewStagedCommand(context, deps, args)),
+    vscode.commands.registerCommand(ReviewCommands.reviewStaged, (args?: ReviewStagedArgs) => reviewStagedCommand(context, deps, shown, args)),
     vscode.commands.registerCommand(ReviewCommands.installHook, () => installHookCommand()),
   ];
 }

@@ -50,6 +50,9 @@ export interface ReviewRunSummary {
   flagged: number;
   unreviewed: number;
   messages: string[];
+  /** Files whose rows were passed to `showRowsToReview` in this run (file system paths). */
+  shown: string[];
+  source: 'staged' | 'working-tree';
 }
 
 class ScanCancelled extends Error {}
@@ -98,14 +101,14 @@ export async function reviewChangedData(
   progress: vscode.Progress<{ message?: string; increment?: number }>,
   token: vscode.CancellationToken,
 ): Promise<ReviewRunSummary> {
-  const summary: ReviewRunSummary = { files: 0, flagged: 0, unreviewed: 0, messages: [] };
+  const origin = includeUnstaged ? 'working-tree' : 'staged';
+  const summary: ReviewRunSummary = { files: 0, flagged: 0, unreviewed: 0, messages: [], shown: [], source: origin };
   const repos = await findRepositories();
   if ('error' in repos) {
     summary.messages.push(`Review Staged Data needs git: ${repos.error}.`);
     return summary;
   }
   if (repos.note) summary.messages.push(repos.note);
-  const origin = includeUnstaged ? 'working-tree' : 'staged';
   for (const root of repos.roots) {
     if (token.isCancellationRequested) break;
     progress.report({ message: `${path.basename(root)}: reading ${includeUnstaged ? 'changes' : 'staged changes'}` });
@@ -151,6 +154,7 @@ export async function reviewChangedData(
       }
       const outdated = c.review?.stale.filter((s) => s.state === 'outdated').length ?? 0;
       if (outdated > 0) summary.messages.push(`${c.file}: ${outdated} review decision(s) are outdated: the rows were edited after review.`);
+      summary.shown.push(c.absPath);
       deps.showRowsToReview(vscode.Uri.file(c.absPath), placed.rows, {
         source: origin,
         repository: root,

@@ -170,3 +170,22 @@ test('decisions from the editor: refused in Restricted Mode, recorded when trust
   assert.ok(recorded.errors.filter((m) => m.includes('Restricted Mode')).length >= 3);
   disposables.forEach((x) => x.dispose());
 });
+
+test('the command clears files from the view once they are no longer staged', async () => {
+  const r = stagedRepo('wine.csv', dataset('wine-noisy.csv'));
+  state.gitExtension = gitExtensionWith([r.root]);
+  const d = deps();
+  const disposables = registerReviewFeatures({ workspaceState: { get: () => undefined, update: async () => undefined } } as unknown as vscode.ExtensionContext, d.deps);
+  try {
+    await recorded.commands.get(ReviewCommands.reviewStaged)?.({ includeUnstaged: false });
+    assert.equal(d.shown.length, 1);
+    assert.ok(d.shown[0].rows.length > 0);
+    assert.ok(recorded.infos.some((m) => m.includes('flagged row(s) to review')), recorded.infos.join('\n'));
+    r.git('commit', '-q', '--no-verify', '-m', 'data');
+    await recorded.commands.get(ReviewCommands.reviewStaged)?.({ includeUnstaged: false });
+    assert.deepEqual(d.shown.slice(1).map((s) => [s.uri, s.rows.length]), [[`${r.root}/wine.csv`, 0]]);
+    assert.ok(recorded.infos.some((m) => m === 'No staged dataset files (CSV, TSV, JSONL).'));
+  } finally {
+    disposables.forEach((x) => x.dispose());
+  }
+});
