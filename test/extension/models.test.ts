@@ -126,3 +126,15 @@ test('a parsed table is what the row tracker and quick fixes use', () => {
   assert.ok(t.ok);
   assert.deepEqual(t.table.rows, parseTable('a,label\n1,x\n', 'x.csv', 'csv').rows);
 });
+
+test('back at the scanned text, rows return to the result\'s own lines and the result is fresh', () => {
+  const store = new DatasetStore();
+  store.setResult('u', result([record({ row: 0, line: 5, endLine: 5, flagged: true, reasons: ['harmful'] })]), 1, 1, false);
+  store.get('u')!.tracker!.applyChanges([{ startLine: 0, endLine: 0, insertedLineBreaks: 2 }], 2);
+  store.rowsMoved('u', true);
+  assert.equal(store.get('u')!.tracker!.startLine(0), 6);
+  store.resetPositions('u', 3);
+  assert.equal(store.get('u')!.tracker!.startLine(0), 4);
+  assert.equal(store.get('u')!.tracker!.version, 3);
+  assert.equal(store.get('u')!.status.kind, 'done');
+});

@@ -83,14 +83,33 @@ export class DatasetDocuments implements vscode.Disposable {
     const text = doc.getText();
     // The scan hashed the same UTF-8 text, so equal hashes mean nothing changed since.
     const stale = createHash('sha256').update(text).digest('hex') !== entry.result.contentHash;
+    if (!stale) {
+      // The text is exactly what was scanned: the result's own line numbers are right.
+      this.lostRows.delete(entry.uri);
+      this.store.resetPositions(entry.uri, doc.version);
+      return;
+    }
     const needed = force || this.lostRows.has(entry.uri);
-    if (!needed || text.length > REMATCH_CHAR_LIMIT || entry.tracker.size > REMATCH_ROW_LIMIT) {
+    // A result from another version must be placed by content: over the parse limit nothing
+    // can be placed safely, so no row is shown rather than rows on the wrong lines.
+    if (force && text.length > REPARSE_LIMIT_CHARS) {
+      entry.tracker.rematch([], doc.version);
+      this.store.rowsMoved(entry.uri, stale);
+      return;
+    }
+    if (!needed || (!force && (text.length > REMATCH_CHAR_LIMIT || entry.tracker.size > REMATCH_ROW_LIMIT))) {
       this.store.rowsMoved(entry.uri, stale);
       return;
     }
     this.lostRows.delete(entry.uri);
     const parsed = this.parse(doc);
-    if (!parsed.ok) return;
+    if (!parsed.ok) {
+      // Mid-edit text that does not parse: line shifts keep following rows, but a result from
+      // another version cannot be placed at all.
+      if (force) entry.tracker.rematch([], doc.version);
+      this.store.rowsMoved(entry.uri, stale);
+      return;
+    }
     entry.tracker.rematch(currentRows(parsed.table), doc.version);
     this.store.rowsMoved(entry.uri, stale);
   }

@@ -91,6 +91,14 @@ export class DatasetStore {
     this.fire(uri);
   }
 
+  /** The document is back to the scanned text: place rows at the result's own lines again. */
+  resetPositions(uri: string, version: number): void {
+    const e = this.entries.get(uri);
+    if (!e?.result) return;
+    e.tracker = new RowTracker(e.result.rows, version);
+    this.rowsMoved(uri, false);
+  }
+
   clear(uri: string): void {
     const e = this.entries.get(uri);
     if (!e) return;
