@@ -4,7 +4,7 @@
  * staged blobs are then read with that executable, exactly as the CLI and the hook do.
  */
 import * as vscode from 'vscode';
-import { repoRootOrUndefined } from '../../core/review/git';
+import { GitError, repoRootOrUndefined, runGit } from '../../core/review/git';
 
 export interface GitChange {
   readonly uri: vscode.Uri;
@@ -83,6 +83,12 @@ export async function findRepositories(): Promise<Repositories> {
   if (api.ok) {
     const roots = [...new Set(api.api.repositories.map((r) => r.rootUri.fsPath))];
     return roots.length > 0 ? { roots, gitPath: api.api.git.path } : { error: 'no git repository is open in this workspace' };
+  }
+  try {
+    await runGit(['--version'], { cwd: process.cwd() });
+  } catch (e) {
+    if (e instanceof GitError && e.kind === 'git-missing') return { error: `${api.reason}, and git is not on PATH` };
+    throw e;
   }
   const roots: string[] = [];
   for (const f of vscode.workspace.workspaceFolders ?? []) {

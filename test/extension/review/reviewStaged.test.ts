@@ -121,6 +121,16 @@ test('without the Git extension, git on PATH is used for the workspace folders, 
   const s2 = await reviewChangedData(none.deps, false, progress, token);
   assert.equal(none.shown.length, 0);
   assert.match(s2.messages[0], /^Review Staged Data needs git: .*no git repository was found/);
+
+  // git itself missing: said in so many words.
+  const savedPath = process.env.PATH;
+  process.env.PATH = outside;
+  try {
+    const s3 = await reviewChangedData(deps().deps, false, progress, token);
+    assert.match(s3.messages[0], /git is not on PATH/);
+  } finally {
+    process.env.PATH = savedPath;
+  }
 });
 
 test('unstaged mode reviews the working tree; a cancelled scan stops without showing anything', async () => {
