@@ -39,7 +39,7 @@ export function runGit(args: readonly string[], opts: GitOptions): Promise<Buffe
         const code = (err as NodeJS.ErrnoException).code;
         const errText = Buffer.isBuffer(stderr) ? stderr.toString('utf8').trim() : String(stderr ?? '');
         if (code === 'ENOENT') {
-          reject(new GitError('git-missing', `git was not found (tried "${exe}"); install git (in VS Code, or set "git.path")`));
+          reject(new GitError('git-missing', `git was not found (tried "${exe}"); install git, or point VS Code's "git.path" setting at it`));
         } else if (/not a git repository/i.test(errText)) {
           reject(new GitError('not-a-repo', `${opts.cwd} is not inside a git repository`, errText));
         } else {
