@@ -159,7 +159,8 @@ export class DocumentJobs {
       throw new JobFailure(error);
     }
     if (seq !== doc.seq) throw superseded();
-    doc.diagnosticsOn = this.globalDiagnostics ?? settings.diagnostics;
+    // The compute's own setting wins; without one, the last configuration the client pushed.
+    doc.diagnosticsOn = params.settings?.diagnostics !== undefined ? settings.diagnostics : (this.globalDiagnostics ?? settings.diagnostics);
 
     // Identical request while the same scan runs (or is looked up in the cache): share it.
     let job = doc.job && doc.job.key === key && !doc.job.stopped ? doc.job : undefined;
@@ -169,7 +170,8 @@ export class DocumentJobs {
       for (const v of doc.verifying) v.cancel();
       job = new Job(key, input);
       doc.job = job;
-      void this.start(doc, job);
+      const started = job;
+      this.start(doc, job).catch((e: unknown) => started.finish(toJobError(e, file)));
     }
     if (progress) {
       progress.begin('Influence Lens', 0, 'queued', false);

@@ -3,6 +3,7 @@
  * (`--stdio` works too, for tests); scans run in worker threads so this thread keeps
  * answering requests while they run.
  */
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -31,7 +32,6 @@ import {
 import { DocumentJobs, JobFailure, type ProgressSink, type RowDetailsResponse } from './documentJobs';
 import { jobError } from './jobErrors';
 import { DEFAULT_CACHE_MAX_BYTES, ResultCache } from './resultCache';
-import { availableParallelism } from 'node:os';
 
 /** What the client may pass in `initializationOptions`; everything is optional. */
 export interface InitializationOptions {
