@@ -55,7 +55,7 @@ export interface Rendered {
   selector: string;
   width: number;
   height: number;
-  /** Drawn marks: non-blank canvas pixels, SVG shapes, or cell elements. */
+  /** Drawn marks: non-blank canvas pixels, SVG shapes, cell elements, painted HTML boxes. */
   marks: number;
   text: string;
 }
@@ -82,6 +82,12 @@ export async function inspect(frame: Frame, selectors: readonly string[]): Promi
         for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) marks++;
       }
       marks += el.querySelectorAll('svg rect, svg path, svg circle, svg line, [data-cell], [role="gridcell"], td').length;
+      // HTML bars: painted boxes (a background colour and a size) inside the element.
+      marks += Array.from(el.querySelectorAll<HTMLElement>('*')).filter((x) => {
+        const b = x.getBoundingClientRect();
+        const bg = getComputedStyle(x).backgroundColor;
+        return b.width > 0 && b.height > 0 && bg !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(bg) && !(x instanceof HTMLButtonElement);
+      }).length;
       return { found: true, selector: sel, width: r.width, height: r.height, marks, text: el.innerText };
     }
     return { found: false, selector: sels.join(', '), width: 0, height: 0, marks: 0, text: '' };
