@@ -5,7 +5,7 @@
  * 0 otherwise, 2 on bad input. Returns data; printing is the caller's.
  */
 import * as path from 'node:path';
-import { analyze, TOOL_VERSION } from '../core/analyze';
+import { analyze, TOOL_VERSION, type AnalyzeHooks } from '../core/analyze';
 import type { Reason } from '../core/report/types';
 import { toSarif } from '../core/report/sarif';
 import { flagSummary } from '../core/report/wording';
@@ -32,7 +32,9 @@ export interface CheckOptions {
   /** Consider every row of each file, not only added/changed rows. Without `staged`, every row is considered anyway. */
   allRows?: boolean;
   settings: Settings;
-  /** The scanner (default: the engine's analyze with `settings`). */
+  /** Progress and cancellation for the default scanner (e.g. a progress bar on stderr). */
+  hooks?: AnalyzeHooks;
+  /** The scanner (default: the engine's analyze with `settings` and `hooks`). */
   scan?: ScanFn;
   /** git executable (default `git` on PATH). */
   gitPath?: string;
@@ -84,6 +86,10 @@ export interface CheckOutcome {
 export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
   let sources: DatasetSource[];
   const notes: string[] = [];
+  if (!opts.staged && opts.base === undefined && (opts.files ?? []).length === 0) {
+    const summary = 'influence-lens check: name the dataset files to check, or use --staged (git hook) or --base REV (CI)';
+    return { exitCode: 2, summary, text: summary, results: [] };
+  }
   try {
     sources = opts.staged || opts.base !== undefined ? await changedSources(opts, notes) : await fileSources(opts);
   } catch (e) {
@@ -105,7 +111,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
         return { exitCode: 2, summary, text: summary, results: [] };
       }
     }
-    scan = (s) => analyze({ file: s.display, content: s.bytes, settings: opts.settings, validation }).result;
+    scan = (s) => analyze({ file: s.display, content: s.bytes, settings: opts.settings, validation }, opts.hooks).result;
   }
   const checks = await checkSources(sources, { allRows: Boolean(opts.allRows), scan, gitPath: opts.gitPath });
   const results = checks.map((c) => fileReport(c, opts.cwd));
@@ -130,9 +136,6 @@ async function changedSources(opts: CheckOptions, notes: string[]): Promise<Data
 
 async function fileSources(opts: CheckOptions): Promise<DatasetSource[]> {
   const files = opts.files ?? [];
-  if (files.length === 0) {
-    throw new GitError('failed', 'name the dataset files to check, or use --staged to check the staged ones');
-  }
   const sources: DatasetSource[] = [];
   for (const f of files) {
     const absPath = path.resolve(opts.cwd, f);

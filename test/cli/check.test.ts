@@ -224,6 +224,7 @@ test('exit codes without datasets, outside a repository, and for missing files',
   assert.match(missing.summary, /nope\.csv: no such file/);
   const noFiles = await runCheck({ staged: false, cwd: r.root, format: 'text', settings: FAST });
   assert.equal(noFiles.exitCode, 2);
+  assert.match(noFiles.summary, /name the dataset files/);
   const badValidation = await runCheck({ staged: true, cwd: r.root, format: 'text', settings: resolveSettings({ ...FAST, validationFile: 'trusted.csv' }) });
   assert.equal(badValidation.exitCode, 2);
   assert.match(badValidation.summary, /trusted\.csv: no such file/);
