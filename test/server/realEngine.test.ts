@@ -4,7 +4,8 @@
  * and responsiveness during a 20-epoch ACC scan of spam-2k.jsonl.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver-protocol';
@@ -121,4 +122,26 @@ describe('language server (real engine)', () => {
     assert.ok(times[10] < RESPONSIVE_MEDIAN_MS && times[19] < RESPONSIVE_MAX_MS, `round trips: median ${times[10].toFixed(1)} ms, max ${times[19].toFixed(1)} ms`);
     assert.ok(!c.logs.some((l) => l.includes('did not stop')), 'the engine stopped on its own, without terminating the worker');
   });
+});
+
+test('the bundled server finds its bundled worker next to it and scans', async () => {
+  // Same bundle options as scripts/build.mjs, into a temporary directory (dist/ belongs to the build).
+  const { build } = await import('esbuild');
+  const out = mkdtempSync(path.join(tmpdir(), 'il-bundle-'));
+  try {
+    await build({
+      entryPoints: { server: path.join(REPO, 'src/server/server.ts'), worker: path.join(REPO, 'src/server/worker.ts') },
+      outdir: out, platform: 'node', target: 'node20', format: 'cjs', bundle: true, logLevel: 'warning',
+    });
+    const c = await LspClient.start({ entry: path.join(out, 'server.js') });
+    try {
+      const res = await c.rpc.sendRequest<ComputeResult>(Methods.compute, dataset('iris.csv', { epochs: 3 }));
+      assert.equal(res.rows, 150);
+      assert.ok(c.logs.some((l) => l.includes(`worker ${path.join(out, 'worker.js')}`)), c.logs.join('\n'));
+    } finally {
+      await c.stop();
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
