@@ -180,6 +180,8 @@ export const lightTheme: Check = async (c) => {
     seen = `body class "${audit.bodyClass}", heatmap ${heat.found ? `marks ${heat.marks}` : 'missing'}`;
     return audit.bodyClass.includes('vscode-light') && heat.found && heat.marks > 0 ? true : undefined;
   }, VIEW_TIMEOUT_MS, () => `Influence View not redrawn in the light theme: ${seen}`);
+  // Show the heatmap in this picture (the dark one shows the top of the view).
+  await pollView(c.page, async (f) => f.evaluate(() => { document.querySelector('[data-testid="heatmap"]')?.scrollIntoView(); return true; }), UI_TIMEOUT_MS, () => 'could not scroll to the heatmap');
   await c.wb.screenshot(join(c.shots, 'vscode-influence-view-light.png'));
   return 'workbench and Influence View switched to Light Modern; heatmap drawn';
 };
