@@ -342,8 +342,9 @@ export class DocumentJobs {
       const reply = await job.call.reply;
       if (reply.type === 'analyzed') {
         doc.liveKey = job.key;
-        await this.cache.put(job.key, reply.result);
-        job.finish(reply.result);
+        const result = JSON.parse(reply.resultJson) as ScanResult;
+        await this.cache.put(job.key, result, reply.resultJson);
+        job.finish(result);
       } else if (reply.type === 'cancelled') {
         job.finish(job.stopped ?? jobError('cancelled', job.input.file, 'The scan was cancelled.'));
       } else {

@@ -89,16 +89,20 @@ export class ResultCache {
     return result;
   }
 
-  /** Store a result (memory at once, disk atomically); disk errors are logged, never thrown. */
-  async put(key: string, result: ScanResult): Promise<void> {
+  /**
+   * Store a result (memory at once, disk atomically); disk errors are logged, never thrown.
+   * `resultJson`, when given, is `JSON.stringify(result)` already made elsewhere (the worker).
+   */
+  async put(key: string, result: ScanResult, resultJson?: string): Promise<void> {
     this.remember(key, result);
     if (!this.dir) return;
     const file = this.fileOf(key);
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       await fs.mkdir(this.dir, { recursive: true });
-      const body: CacheFile = { cacheFormat: CACHE_FORMAT, key, result };
-      await fs.writeFile(temp, JSON.stringify(body));
+      // Same text as JSON.stringify of a CacheFile, without serializing the result twice.
+      const body = `{"cacheFormat":${CACHE_FORMAT},"key":${JSON.stringify(key)},"result":${resultJson ?? JSON.stringify(result)}}`;
+      await fs.writeFile(temp, body);
       await fs.rename(temp, file);
       await this.evict();
     } catch (e) {

@@ -43,7 +43,7 @@ export function serveAnalyses(port: MessagePort, engine: WorkerEngine): void {
         file = msg.input.file;
         try {
           analysis = engine.analyze(msg.input, progressHooks(post, msg.id, msg.cancel));
-          post({ type: 'analyzed', id: msg.id, result: analysis.result });
+          post({ type: 'analyzed', id: msg.id, resultJson: JSON.stringify(analysis.result) });
         } catch (e) {
           fail(msg.id, e);
         }

@@ -5,7 +5,7 @@
  */
 import type { AnalyzeHooks, AnalyzeInput, Analysis, ProgressEvent } from '../core/analyzeTypes';
 import type { Cell } from '../core/data/types';
-import type { RowDetails, ScanResult, VerificationBlock } from '../core/report/types';
+import type { RowDetails, VerificationBlock } from '../core/report/types';
 import type { JobError } from '../shared/protocol';
 
 /** The engine front door as the worker sees it: injected so tests can drive the worker with a fake. */
@@ -29,7 +29,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'progress'; id: number; progress: ProgressEvent }
-  | { type: 'analyzed'; id: number; result: ScanResult }
+  /** The result as JSON text: serialized in the worker so the server thread only parses it and writes it to the cache as is. */
+  | { type: 'analyzed'; id: number; resultJson: string }
   | { type: 'rowDetails'; id: number; details: RowDetails }
   | { type: 'verified'; id: number; verification: VerificationBlock }
   | { type: 'rowCells'; id: number; cells: Record<string, Cell> }

@@ -46,6 +46,10 @@ describe('result cache', () => {
     await new ResultCache(dir, 1e9, (m) => logs.push(m)).put('k1', result);
     assert.deepEqual(await new ResultCache(dir, 1e9, (m) => logs.push(m)).get('k1'), result);
     assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+    // With the JSON made by the worker the file is the same as serializing here.
+    await new ResultCache(dir, 1e9, (m) => logs.push(m)).put('k2', result, JSON.stringify(result));
+    assert.equal(readFileSync(path.join(dir, 'k2.json'), 'utf8'), readFileSync(path.join(dir, 'k1.json'), 'utf8').replace('"key":"k1"', '"key":"k2"'));
+    assert.deepEqual(await new ResultCache(dir, 1e9, (m) => logs.push(m)).get('k2'), result);
     assert.deepEqual(logs, []);
   });
 
