@@ -1,8 +1,12 @@
 /**
  * Automatic learning rate: a short deterministic search. Each candidate on a log grid
- * trains a few epochs with the run's own seed (same θ_0, same row orders) and is scored
- * by validation loss; diverged candidates score +∞. The lowest wins (ties: the smaller
- * rate). Every candidate and score is returned so the result records the choice.
+ * trains with the run's own seed (same θ_0, same row orders) for the run's own number of
+ * epochs (at most LR_SEARCH_MAX_EPOCHS) and is scored by validation loss; diverged
+ * candidates score +∞. Scoring at the run's length matters: after a few epochs a large
+ * rate looks best and then overshoots. Training is cheap next to the estimators (ACC costs
+ * about n trainings), so the search adds little. Among candidates within
+ * LR_TIE_TOLERANCE of the best loss the smallest rate wins: the linearised estimators
+ * are more faithful with smaller steps. Every candidate and score is returned.
  */
 import { isInputError } from '../data/types';
 import type { Model } from '../model/types';
@@ -10,8 +14,10 @@ import { type Hooks, train, type TrainData, type TrainOptions } from './trainer'
 
 /** Log grid, half-decade spacing: standardized features sit near 0.1-1, L2-normalised text needs more. */
 export const LR_CANDIDATES: readonly number[] = [3.16, 1, 0.316, 0.1, 0.0316, 0.01];
-/** Epochs per candidate (fewer if the run itself is shorter). */
-export const LR_SEARCH_EPOCHS = 5;
+/** Epochs per candidate: the run's own, capped here. */
+export const LR_SEARCH_MAX_EPOCHS = 20;
+/** Relative validation-loss margin within which the smaller rate is preferred. */
+export const LR_TIE_TOLERANCE = 0.01;
 
 export interface LrSearchResult {
   learningRate: number;
@@ -19,7 +25,7 @@ export interface LrSearchResult {
 }
 
 export function searchLearningRate(model: Model, data: TrainData, opts: Omit<TrainOptions, 'learningRate'>, hooks?: Hooks): LrSearchResult {
-  const epochs = Math.min(opts.epochs, LR_SEARCH_EPOCHS);
+  const epochs = Math.min(opts.epochs, LR_SEARCH_MAX_EPOCHS);
   const candidates: { learningRate: number; valLoss: number }[] = [];
   LR_CANDIDATES.forEach((lr, ci) => {
     let valLoss = Infinity;
@@ -37,8 +43,8 @@ export function searchLearningRate(model: Model, data: TrainData, opts: Omit<Tra
     }
     candidates.push({ learningRate: lr, valLoss });
   });
-  let best = candidates[0];
-  for (const c of candidates) if (c.valLoss < best.valLoss || (c.valLoss === best.valLoss && c.learningRate < best.learningRate)) best = c;
-  if (!Number.isFinite(best.valLoss)) best = candidates[candidates.length - 1];
-  return { learningRate: best.learningRate, candidates };
+  const bestLoss = Math.min(...candidates.map((c) => c.valLoss));
+  if (!Number.isFinite(bestLoss)) return { learningRate: Math.min(...LR_CANDIDATES), candidates };
+  const near = candidates.filter((c) => c.valLoss <= bestLoss + LR_TIE_TOLERANCE * Math.abs(bestLoss));
+  return { learningRate: Math.min(...near.map((c) => c.learningRate)), candidates };
 }
