@@ -93,32 +93,35 @@ function checkDecision(hash: string, v: unknown): ReviewDecision | string {
 }
 
 export type ParsedReview =
-  | { ok: true; content: ReviewFileContent; conflictMerged: boolean }
+  | { ok: true; content: ReviewFileContent; merged: 'conflict' | 'union' | false }
   | { ok: false; newerVersion: boolean; message: string };
 
 const CONFLICT_MARKER = /^(<{7}|={7}|>{7}|\|{7})( |$)/m;
 const DECISION_LINE = /^\s*("(?:[^"\\]|\\.)*")\s*:\s*(\{.*\})\s*,?\s*$/;
+const DATASET_LINE = /^\s*"dataset"\s*:\s*("(?:[^"\\]|\\.)*")\s*,?\s*$/;
+const VERSION_LINE = /^\s*"version"\s*:\s*(\d+)\s*,?\s*$/;
+const STRUCTURE_LINE = /^\s*(\{|\},?|"decisions"\s*:\s*\{(\},?)?|(<{7}|={7}|>{7}|\|{7})( .*)?)?\s*$/;
 
 /**
- * Parse a review file's text. A file with git merge-conflict markers is resolved by taking
- * the union of the decision lines of both sides (the later `at` wins for the same row), which
- * is why the format keeps one decision per line.
+ * Parse a review file's text. Because the format keeps one decision per line, a file that
+ * git merged line by line is still readable: with conflict markers, or without them but no
+ * longer valid JSON (git's `merge=union` driver), the decision lines of both sides are kept
+ * (the later `at` wins for the same row). Anything else that is not valid is reported.
  */
 export function parseReview(text: string): ParsedReview {
-  if (CONFLICT_MARKER.test(text)) return parseConflicted(text);
+  if (CONFLICT_MARKER.test(text)) return parseByLines(text, 'conflict');
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { ok: false, newerVersion: false, message: `not valid JSON (${(e as Error).message})` };
+    const byLines = parseByLines(text, 'union');
+    return byLines.ok ? byLines : { ok: false, newerVersion: false, message: `not valid JSON (${(e as Error).message})` };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, newerVersion: false, message: 'not a JSON object' };
   const o = raw as Record<string, unknown>;
   if (typeof o.version !== 'number') return { ok: false, newerVersion: false, message: 'no "version"' };
-  if (o.version > REVIEW_FILE_VERSION) {
-    return { ok: false, newerVersion: true, message: `written by a newer Influence Lens (format ${o.version}); update the extension/CLI` };
-  }
-  if (o.version !== REVIEW_FILE_VERSION) return { ok: false, newerVersion: false, message: `unknown format version ${JSON.stringify(o.version)}` };
+  const version = checkVersion(o.version);
+  if (version) return version;
   if (typeof o.dataset !== 'string') return { ok: false, newerVersion: false, message: 'no "dataset"' };
   if (typeof o.decisions !== 'object' || o.decisions === null || Array.isArray(o.decisions)) return { ok: false, newerVersion: false, message: '"decisions" is not an object' };
   const decisions = new Map<string, ReviewDecision>();
@@ -127,35 +130,54 @@ export function parseReview(text: string): ParsedReview {
     if (typeof d === 'string') return { ok: false, newerVersion: false, message: d };
     decisions.set(hash, d);
   }
-  return { ok: true, content: { dataset: o.dataset, decisions }, conflictMerged: false };
+  return { ok: true, content: { dataset: o.dataset, decisions }, merged: false };
 }
 
-function parseConflicted(text: string): ParsedReview {
+function checkVersion(version: number): ParsedReview | undefined {
+  if (version > REVIEW_FILE_VERSION) {
+    return { ok: false, newerVersion: true, message: `written by a newer Influence Lens (format ${version}); update the extension/CLI` };
+  }
+  if (version !== REVIEW_FILE_VERSION) return { ok: false, newerVersion: false, message: `unknown format version ${JSON.stringify(version)}` };
+  return undefined;
+}
+
+/** Read the file line by line; every line must be one this module writes (or a conflict marker). */
+function parseByLines(text: string, how: 'conflict' | 'union'): ParsedReview {
   const decisions = new Map<string, ReviewDecision>();
   let dataset: string | undefined;
-  for (const line of text.split(/\r?\n/)) {
-    const ds = /^\s*"dataset"\s*:\s*("(?:[^"\\]|\\.)*")\s*,?\s*$/.exec(line);
+  let version: number | undefined;
+  const fail = (message: string): ParsedReview => ({ ok: false, newerVersion: false, message: how === 'conflict' ? `merge conflict: ${message}` : message });
+  for (const [i, line] of text.split(/\r?\n/).entries()) {
+    const ds = DATASET_LINE.exec(line);
     if (ds) {
       dataset ??= JSON.parse(ds[1]) as string;
       continue;
     }
+    const v = VERSION_LINE.exec(line);
+    if (v) {
+      version = Math.max(version ?? 0, Number(v[1]));
+      continue;
+    }
+    if (STRUCTURE_LINE.test(line)) continue;
     const m = DECISION_LINE.exec(line);
-    if (!m) continue;
+    if (!m) return fail(`line ${i + 1} is not part of a review file: ${line.slice(0, 80)}`);
     let hash: string, value: unknown;
     try {
       hash = JSON.parse(m[1]) as string;
       value = JSON.parse(m[2]);
     } catch {
-      return { ok: false, newerVersion: false, message: `merge conflict with an unreadable line: ${line.slice(0, 80)}` };
+      return fail(`line ${i + 1} cannot be read: ${line.slice(0, 80)}`);
     }
-    if (hash === 'decisions') continue;
     const d = checkDecision(hash, value);
-    if (typeof d === 'string') return { ok: false, newerVersion: false, message: `merge conflict: ${d}` };
+    if (typeof d === 'string') return fail(`line ${i + 1}: ${d}`);
     const prev = decisions.get(hash);
     if (!prev || prev.at < d.at) decisions.set(hash, d);
   }
-  if (dataset === undefined) return { ok: false, newerVersion: false, message: 'merge conflict markers and no "dataset" line' };
-  return { ok: true, content: { dataset, decisions }, conflictMerged: true };
+  if (version === undefined) return fail('no "version" line');
+  const bad = checkVersion(version);
+  if (bad) return bad;
+  if (dataset === undefined) return fail('no "dataset" line');
+  return { ok: true, content: { dataset, decisions }, merged: how };
 }
 
 export interface LoadedReview {
@@ -188,8 +210,14 @@ export async function loadReview(file: string, dataset: string, opts: LoadOption
   }
   const parsed = parseReview(text);
   if (parsed.ok) {
-    const problems: ReviewFileProblem[] = parsed.conflictMerged
-      ? [{ kind: 'conflict-merged', file, message: `${file}: had git merge-conflict markers; both sides' decisions were kept (save a decision or resolve the conflict to clean it up)` }]
+    const problems: ReviewFileProblem[] = parsed.merged
+      ? [{
+        kind: 'conflict-merged',
+        file,
+        message: parsed.merged === 'conflict'
+          ? `${file}: had git merge-conflict markers; both sides' decisions were kept (the next saved decision rewrites it cleanly)`
+          : `${file}: was merged line by line by git; all decisions were kept (the next saved decision rewrites it cleanly)`,
+      }]
       : [];
     return { content: { dataset, decisions: parsed.content.decisions }, exists: true, problems };
   }
@@ -216,6 +244,7 @@ export async function saveReview(file: string, content: ReviewFileContent): Prom
   if (!file.endsWith(REVIEW_SUFFIX)) throw new Error(`refusing to write ${file}: not a review file`);
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
+  await ensureUnionMerge(dir);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'wx');
   try {
@@ -229,6 +258,18 @@ export async function saveReview(file: string, content: ReviewFileContent): Prom
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw e;
+  }
+}
+
+/** Lets git merge two people's decisions line by line instead of stopping at a conflict. */
+export const REVIEW_GITATTRIBUTES = `# Written by Influence Lens: review files hold one decision per line, so git can merge them by union.\n*${REVIEW_SUFFIX} merge=union\n`;
+
+/** Create `.influence-lens/.gitattributes` once; never change one that exists. */
+async function ensureUnionMerge(dir: string): Promise<void> {
+  try {
+    await fs.writeFile(path.join(dir, '.gitattributes'), REVIEW_GITATTRIBUTES, { encoding: 'utf8', flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
 }
 

@@ -8,6 +8,7 @@ import {
 } from '../../../src/core/review/reviewFile';
 import { recordDecisions, readDecisions } from '../../../src/core/review/decisions';
 import type { ReviewDecision } from '../../../src/core/review/types';
+import { tempRepo } from './gitRepo';
 
 function tmpDir(): string {
   return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'il-reviewfile-')));
@@ -101,7 +102,7 @@ test('a review file with git merge-conflict markers keeps both sides\' decisions
   const conflicted = ['{', '  "dataset": "d.csv",', '  "decisions": {', '<<<<<<< HEAD', ...ours.split('\n').slice(3, 5), '=======',
     ...theirs.split('\n').slice(3, 5), '>>>>>>> other', '  },', '  "version": 1', '}', ''].join('\n');
   const p = parseReview(conflicted);
-  assert.ok(p.ok && p.conflictMerged);
+  assert.ok(p.ok && p.merged === 'conflict');
   assert.deepEqual([...p.content.decisions.keys()].sort(), ['00000000000000aa', '00000000000000bb', '00000000000000cc']);
   assert.equal(p.content.decisions.get('00000000000000bb')?.decision, 'fixed', 'the later decision wins');
   const dir = tmpDir();
@@ -120,7 +121,7 @@ test('writes are atomic and serialized: concurrent updates keep every decision, 
   await Promise.all(hashes.map((h, i) => updateReview(file, 'd.csv', (m) => { m.set(h, D(i)); })));
   const loaded = await loadReview(file, 'd.csv', { moveAsideCorrupt: false });
   assert.equal(loaded.content.decisions.size, 20);
-  assert.deepEqual(fs.readdirSync(path.dirname(file)), [path.basename(file)]);
+  assert.deepEqual(fs.readdirSync(path.dirname(file)).sort(), ['.gitattributes', path.basename(file)]);
   await assert.rejects(saveReview(path.join(dir, 'd.csv'), { dataset: 'd.csv', decisions: new Map() }), /not a review file/);
 });
 
@@ -138,4 +139,44 @@ test('recordDecisions takes who from git config or the OS, and clear removes a d
   r = await readDecisions(dir, 'sub/d.csv');
   assert.equal(r.content.decisions.size, 0);
   await assert.rejects(recordDecisions(dir, 'sub/d.csv', [{ hash: 'Robert"); drop', row: 0, decision: 'keep' }], { by: 'x' }), /not a row/);
+});
+
+test('two branches reviewing different rows merge with git: by union (the attributes we write) and through conflict markers', async () => {
+  const h = (i: number) => i.toString(16).padStart(16, '0');
+  for (const keepAttributes of [true, false]) {
+    const r = tempRepo('il-merge-');
+    try {
+      r.write('d.csv', 'a,label\n1,x\n');
+      await recordDecisions(r.root, 'd.csv', [{ hash: h(1), row: 0, decision: 'keep' }, { hash: h(5), row: 4, decision: 'keep' }], { by: 'base' });
+      if (!keepAttributes) fs.rmSync(path.join(r.root, '.influence-lens', '.gitattributes'));
+      else assert.match(fs.readFileSync(path.join(r.root, '.influence-lens', '.gitattributes'), 'utf8'), /merge=union/);
+      r.git('add', '-A');
+      r.git('commit', '-q', '-m', 'base');
+      r.git('checkout', '-q', '-b', 'other');
+      await recordDecisions(r.root, 'd.csv', [{ hash: h(2), row: 1, decision: 'fixed' }, { hash: h(6), row: 5, decision: 'ignore' }], { by: 'other' });
+      if (!keepAttributes) fs.rmSync(path.join(r.root, '.influence-lens', '.gitattributes'), { force: true });
+      r.git('commit', '-q', '-am', 'other reviews');
+      r.git('checkout', '-q', 'main');
+      await recordDecisions(r.root, 'd.csv', [{ hash: h(3), row: 2, decision: 'keep' }, { hash: h(7), row: 6, decision: 'keep' }], { by: 'main' });
+      if (!keepAttributes) fs.rmSync(path.join(r.root, '.influence-lens', '.gitattributes'), { force: true });
+      r.git('commit', '-q', '-am', 'main reviews');
+      let mergedCleanly = true;
+      try {
+        r.git('merge', '-q', '--no-edit', 'other');
+      } catch {
+        mergedCleanly = false;
+      }
+      assert.equal(mergedCleanly, keepAttributes, 'with the union attribute git merges without stopping');
+      const merged = await readDecisions(r.root, 'd.csv');
+      assert.deepEqual([...merged.content.decisions.keys()].sort(), [1, 2, 3, 5, 6, 7].map(h), `attributes: ${keepAttributes}`);
+      assert.equal(merged.problems.length, 1);
+      assert.match(merged.problems[0].message, keepAttributes ? /merged line by line by git/ : /merge-conflict markers/);
+      // The next decision rewrites the file as clean JSON with every decision.
+      await recordDecisions(r.root, 'd.csv', [{ hash: h(8), row: 7, decision: 'keep' }], { by: 'after' });
+      const clean = JSON.parse(r.read('.influence-lens/d.csv.review.json')) as { decisions: Record<string, unknown> };
+      assert.deepEqual(Object.keys(clean.decisions), [1, 2, 3, 5, 6, 7, 8].map(h));
+    } finally {
+      r.cleanup();
+    }
+  }
 });
