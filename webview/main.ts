@@ -81,6 +81,7 @@ const metricSel = labelledSelect('heatmap-metric', 'Values', (v) => { ui = { ...
 // Table actions on the selected row (the host makes undoable edits).
 const selectedLabel = el('span', { className: 'selected-label', text: 'No row selected' });
 const relabelSel = labelledSelect('relabel-target', 'Relabel as', () => undefined);
+let relabelKey = '';
 const markBtn = button('Mark reviewed', () => ui.selected !== undefined && post({ type: 'markReviewed', row: ui.selected }), { secondary: true, id: 'mark-reviewed' });
 const removeBtn = button('Remove row', () => ui.selected !== undefined && post({ type: 'removeRow', row: ui.selected }), { secondary: true, id: 'remove-row' });
 const relabelBtn = button('Relabel', () => {
@@ -159,6 +160,11 @@ function renderCurves(): void {
   ], { xLabels: labels, xTitle: 'epoch', yFormat: (v) => formatPercent(v, 0), height: 150, summary: `Accuracy per epoch; after epoch ${last.epoch}: training ${formatPercent(last.trainAccuracy)}, validation ${formatPercent(last.valAccuracy)}.` });
 }
 
+/** Width available to the selected row's chart (the panel's content box). */
+function chartWidth(): number {
+  return Math.max(220, rowPanel.root.clientWidth);
+}
+
 function redrawHeatmap(): void {
   if (!vm) return;
   heatmap.setData(vm, ui.topN, ui.mode, ui.metric, ui.selected);
@@ -172,7 +178,12 @@ function renderSelection(): void {
   setDisabled(markBtn, !editable || !!state?.reviewed);
   setDisabled(removeBtn, !editable);
   const targets = row ? relabelTargets(vm!.result, row.label, row.predicted) : [];
-  fillSelect(relabelSel.select, targets.map((t) => ({ value: t, label: displayText(t, 80) })), targets[0] ?? '');
+  // Re-filling the select re-renders the component: only when the choices change.
+  const key = JSON.stringify(targets);
+  if (key !== relabelKey) {
+    relabelKey = key;
+    fillSelect(relabelSel.select, targets.map((t) => ({ value: t, label: displayText(t, 80) })), targets[0] ?? '');
+  }
   setDisabled(relabelBtn, !editable || targets.length === 0);
   if (!row) return rowPanel.clear();
   rowPanel.show(vm!, row, state!, cells.get(row.row));
@@ -219,6 +230,7 @@ function renderAll(): void {
   renderSelection();
   if (ui.selected !== undefined && !cells.has(ui.selected)) post({ type: 'requestCells', row: ui.selected });
   drawnWidth = app.clientWidth;
+  rowPanel.chartWidth = chartWidth();
   app.setAttribute('aria-busy', 'false');
 }
 
@@ -273,6 +285,7 @@ new ResizeObserver(() => {
   resizeFrame = requestAnimationFrame(() => {
     resizeFrame = 0;
     drawnWidth = app.clientWidth;
+    rowPanel.chartWidth = chartWidth();
     renderCurves();
     heatmap.refresh();
     rowPanel.drawChart(vm!);

@@ -50,6 +50,10 @@ export class HeatmapView {
   private selected?: number;
   private focus = { r: 0, w: 0 };
   private theme = readTheme();
+  /** Measured when data, size or theme change — never while selecting, so a selection redraw forces no layout. */
+  private width = 400;
+  private labels: string[] = [];
+  private labelWidth = 40;
 
   constructor(private readonly onSelect: (row: number) => void) {
     this.canvas.setAttribute('aria-describedby', 'heatmap-tip');
@@ -83,6 +87,8 @@ export class HeatmapView {
     this.selected = selected;
     const positions = selectTopRows(vm.result.rows, topN, mode);
     this.data = heatmapData(vm.result.rows, positions, vm.windows, metric);
+    this.labels = positions.map((p) => `line ${vm.result.rows[p].line}`);
+    this.measure();
     this.focus = { r: Math.min(this.focus.r, Math.max(0, positions.length - 1)), w: Math.min(this.focus.w, Math.max(0, vm.windows - 1)) };
     this.caveat.textContent = vm.caveat ? `\u26a0 ${vm.caveat}` : '';
     const order = mode === 'helpful' ? 'most helpful' : mode === 'harmful' ? 'most harmful' : 'largest |influence|';
@@ -103,7 +109,16 @@ export class HeatmapView {
   /** Theme or size changed. */
   refresh(): void {
     this.theme = readTheme();
+    this.measure();
     this.draw();
+  }
+
+  private measure(): void {
+    this.width = Math.max(200, this.scroller.clientWidth || 400);
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.font = `bold ${FONT}`;
+    this.labelWidth = Math.ceil(Math.max(40, ...this.labels.map((l) => ctx.measureText(l).width))) + 10;
   }
 
   private rowAt(r: number): ViewRow {
@@ -121,21 +136,22 @@ export class HeatmapView {
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
     const dpr = window.devicePixelRatio || 1;
-    ctx.font = FONT;
-    const labels = d.positions.map((p) => `line ${vm.result.rows[p].line}`);
-    const labelWidth = Math.ceil(Math.max(40, ...labels.map((l) => ctx.measureText(l).width))) + 10;
-    const width = Math.max(200, this.scroller.clientWidth || 400);
-    const cellWidth = fitCellWidth(width, labelWidth + 8, d.windows);
+    const labels = this.labels;
+    const labelWidth = this.labelWidth;
+    const cellWidth = fitCellWidth(this.width, labelWidth + 8, d.windows);
     const rows = d.positions.length;
     const height = TOP + rows * CELL_HEIGHT + BOTTOM;
-    const gridWidth = labelWidth + cellWidth * d.windows + 8;
-    this.canvas.width = Math.round(Math.max(width, gridWidth) * dpr);
-    this.canvas.height = Math.round(height * dpr);
-    this.canvas.style.width = `${Math.max(width, gridWidth)}px`;
-    this.canvas.style.height = `${height}px`;
+    const width = Math.max(this.width, labelWidth + cellWidth * d.windows + 8);
+    // Resize only when the size changed: assigning the same size still resets the canvas and invalidates layout.
+    if (this.canvas.width !== Math.round(width * dpr) || this.canvas.height !== Math.round(height * dpr)) {
+      this.canvas.width = Math.round(width * dpr);
+      this.canvas.height = Math.round(height * dpr);
+      this.canvas.style.width = `${width}px`;
+      this.canvas.style.height = `${height}px`;
+    }
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.font = FONT;
     ctx.clearRect(0, 0, width, height);
+    ctx.font = FONT;
     const l: HeatmapLayout = { left: labelWidth, top: TOP, cellWidth, cellHeight: CELL_HEIGHT, rows, windows: d.windows };
     this.layout = l;
     const scale = this.scale();

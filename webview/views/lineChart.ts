@@ -23,6 +23,8 @@ export interface LineChartOptions {
   band?: { from: number; label: string };
   zeroLine?: boolean;
   height?: number;
+  /** Width in CSS pixels; measured from the container when absent (which forces a layout). */
+  width?: number;
   /** Accessible summary of the chart. */
   summary: string;
 }
@@ -32,7 +34,7 @@ const MARGIN = { left: 52, right: 12, top: 14, bottom: 34 };
 const MAX_MARKERS = 80;
 
 export function renderLineChart(container: HTMLElement, series: Series[], o: LineChartOptions): void {
-  const width = Math.max(220, container.clientWidth || 360);
+  const width = Math.max(220, o.width ?? (container.clientWidth || 360));
   const height = o.height ?? 180;
   const n = o.xLabels.length;
   const svg = svgEl('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': o.summary, class: 'line-chart' });

@@ -10,6 +10,8 @@ export class RowPanel {
   readonly root = el('div', { className: 'row-panel', attrs: { 'data-testid': 'selected-row', 'aria-live': 'polite' } });
   private readonly chart = el('div', { className: 'chart' });
   private row?: ViewRow;
+  /** Chart width, kept by the page from resize observations so that selecting a row forces no layout. */
+  chartWidth?: number;
 
   constructor(private readonly onReveal: (row: number) => void) {
     this.clear();
@@ -61,6 +63,7 @@ export class RowPanel {
       zeroLine: true,
       band: vm.lateStart < vm.windows ? { from: vm.lateStart, label: 'late: less faithful' } : undefined,
       height: 160,
+      width: this.chartWidth,
       summary: `Influence of line ${row.line} over ${labels.length} windows: cumulative from ${formatSigned(row.windows[0] ?? 0, 4)} to ${formatSigned(row.windows[row.windows.length - 1] ?? 0, 4)}.`,
     });
     this.chart.append(el('div', {
