@@ -116,7 +116,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
   const checks = await checkSources(sources, { allRows: Boolean(opts.allRows), scan, gitPath: opts.gitPath });
   const results = checks.map((c) => fileReport(c, opts.cwd));
   const exitCode: 0 | 1 | 2 = results.some((r) => r.error) ? 2 : results.some((r) => r.unreviewed > 0) ? 1 : 0;
-  const summary = summaryLine(results, exitCode, opts);
+  const unstagedReviews = checks.filter((c) => c.problems.some((p) => p.kind === 'unstaged')).map((c) => path.relative(opts.cwd, c.reviewFile).split(path.sep).join('/'));
+  const summary = summaryLine(results, exitCode, opts, unstagedReviews);
   const outcome: CheckOutcome = { exitCode, summary, text: textReport(results, notes, summary), results };
   if (opts.format === 'sarif') outcome.sarif = sarifOf(checks);
   return outcome;
@@ -177,7 +178,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-function summaryLine(results: CheckFileReport[], exitCode: 0 | 1 | 2, opts: CheckOptions): string {
+function summaryLine(results: CheckFileReport[], exitCode: 0 | 1 | 2, opts: CheckOptions, unstagedReviews: readonly string[]): string {
   const kind = opts.base !== undefined ? `dataset file changed since ${opts.base}` : opts.staged ? 'staged dataset file' : 'dataset file';
   const kinds = opts.base !== undefined ? `dataset files changed since ${opts.base}` : `${kind}s`;
   if (results.length === 0) return `influence-lens check: no ${kinds} to check (csv, tsv, jsonl).`;
@@ -192,7 +193,8 @@ function summaryLine(results: CheckFileReport[], exitCode: 0 | 1 | 2, opts: Chec
   const changedOnly = (opts.staged || opts.base !== undefined) && !opts.allRows;
   const scope = changedOnly ? plural(considered, 'added or changed row') : plural(considered, 'row');
   const files = results.length === 1 ? `1 ${kind}` : `${results.length} ${kinds}`;
-  const staleNote = stale > 0 ? `; ${plural(stale, 'outdated review decision')}` : '';
+  const staleNote = (stale > 0 ? `; ${plural(stale, 'outdated review decision')}` : '')
+    + (unstagedReviews.length > 0 ? `; decisions not staged: git add ${unstagedReviews.join(' ')}` : '');
   if (exitCode === 1) {
     return `influence-lens check: ${plural(unreviewed, 'unreviewed flagged row')} among ${scope} in ${files} (${flagged - unreviewed} reviewed${staleNote}). `
       + (opts.staged && opts.base === undefined

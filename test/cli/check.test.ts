@@ -96,6 +96,7 @@ test('a staged new dataset: check finds the flipped rows among the staged additi
   assert.equal(partial.results[0].unreviewed, 1);
   assert.deepEqual(partial.results[0].rowsToReview.filter((x) => !x.decision).map((x) => x.row), [last.row]);
   assert.ok(partial.results[0].problems.some((p) => p.includes('not staged')), 'unstaged review decisions are pointed out');
+  assert.match(partial.summary, /decisions not staged: git add \.influence-lens\/data%2Fwine\.csv\.review\.json/);
 
   await review(r, [last]);
   r.git('add', '.influence-lens');
