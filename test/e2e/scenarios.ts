@@ -10,7 +10,7 @@ import type { Oracle, OracleRow } from './fixtures';
 import { knownFlips, LONG_SCAN_FILE } from './fixtures';
 import { pollUntil } from './wait';
 import { UI_TIMEOUT_MS, Workbench } from './workbench';
-import { clickTableRow, frameText, HOOKS, inspect, markupAudit, pollView, tableInfo, waitViewFrame } from './webview';
+import { clickTableRow, frameText, HOOKS, inspect, markupAudit, pollView, tableInfo, visibleViewFrames, waitViewFrame } from './webview';
 
 /** Bounds of the long waits (the short ones are UI_TIMEOUT_MS). */
 export const WINE_SCAN_TIMEOUT_MS = 120_000;
@@ -28,6 +28,8 @@ export const MIN_FLIP_SHARE = 0.5;
 export const STATUS = {
   done: /^Influence Lens: ([\d\u202f ]+) flagged$/,
   running: /^Influence Lens: .*\d+%$/,
+  /** Running, and past the queue: the job is really computing. */
+  computing: /^Influence Lens: (?!queued).*\d+%$/,
   failed: /^Influence Lens: (error|stopped|cannot scan)/,
   idle: /^Influence Lens(: ready \(.*\))?$/,
 };
@@ -55,8 +57,14 @@ function fail(msg: string): never { throw new Error(msg); }
 function count(text: string): number { return Number(text.replace(/[\u202f ]/g, '')); }
 async function computeFromPalette(c: Ctx, timeoutMs: number): Promise<number> {
   await c.wb.runCommand('Influence Lens: Compute Influence');
-  const m = await c.wb.waitStatus(STATUS.done, timeoutMs, STATUS.failed);
-  return count(m[1]);
+  try {
+    const m = await c.wb.waitStatus(STATUS.done, timeoutMs, STATUS.failed);
+    return count(m[1]);
+  } catch (e) {
+    // Leave no scan running behind a failed check: the next checks queue behind it otherwise.
+    await c.wb.runCommand('Influence Lens: Cancel Computation').catch(() => undefined);
+    throw e;
+  }
 }
 
 export const wineCompute: Check = async (c) => {
@@ -163,10 +171,14 @@ export const wineRevealFromTable: Check = async (c) => {
   let seen: number[] = [];
   const revealed = await pollUntil(async () => (seen = await c.wb.anyEditorActiveLines()).includes(line), UI_TIMEOUT_MS);
   if (!revealed) fail(`clicked table row ${pick.row} ("${pick.text.slice(0, 60)}"): editor cursor lines ${JSON.stringify(seen)}, want ${line}`);
+  // The reveal must not cover the view it came from (the editor opens beside it, or is reused there).
+  const stillShown = await pollUntil(async () => (await visibleViewFrames(c.page)).length === 1, UI_TIMEOUT_MS);
+  if (!stillShown) fail(`row ${pick.row} was revealed on line ${line}, but the editor opened over the Influence View (it is no longer visible)`);
   return `clicked row ${pick.row} in the table, editor revealed line ${line}`;
 };
 
 export const lightTheme: Check = async (c) => {
+  if ((await visibleViewFrames(c.page)).length !== 1) await c.wb.runCommand('Influence Lens: Show Influence View');
   await c.wb.runCommand('Preferences: Color Theme');
   await c.page.keyboard.insertText('Light Modern');
   const row = c.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: /^Light Modern/ }).first();
@@ -239,7 +251,7 @@ export const spamEscaped: Check = async (c) => {
 export const cancelLongScan: Check = async (c) => {
   await c.wb.openFile(LONG_SCAN_FILE);
   await c.wb.runCommand('Influence Lens: Compute Influence');
-  const running = await c.wb.waitStatus(STATUS.running, RUNNING_TIMEOUT_MS, STATUS.failed);
+  const running = await c.wb.waitStatus(STATUS.computing, RUNNING_TIMEOUT_MS, STATUS.failed);
   const t0 = Date.now();
   await c.wb.runCommand('Influence Lens: Cancel Computation');
   const idle = await c.wb.waitStatus(STATUS.idle, CANCEL_TIMEOUT_MS);
