@@ -150,7 +150,9 @@ export async function reviewChangedData(
       summary.flagged += placed.rows.length;
       summary.unreviewed += placed.rows.filter((r) => !placed.decisions.has(r.row)).length;
       if (placed.lost > 0) {
-        summary.messages.push(`${c.file}: ${placed.lost} flagged staged row(s) were edited in the editor since staging; stage the file again and re-run the review.`);
+        summary.messages.push(includeUnstaged
+          ? `${c.file}: ${placed.lost} flagged row(s) have unsaved edits in the editor; save the file and re-run the review.`
+          : `${c.file}: ${placed.lost} flagged staged row(s) were edited since staging; stage the file again and re-run the review.`);
       }
       const outdated = c.review?.stale.filter((s) => s.state === 'outdated').length ?? 0;
       if (outdated > 0) summary.messages.push(`${c.file}: ${outdated} review decision(s) are outdated: the rows were edited after review.`);

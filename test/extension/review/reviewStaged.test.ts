@@ -103,7 +103,7 @@ test('rows are placed on the editor text: a row inserted above shifts them; a fl
   const shown = placed.shown[0];
   assert.equal(shown.info.lostRows, 1);
   assert.deepEqual(shown.rows.map((x) => [x.row, x.line, x.hash]), stagedRows.slice(1).map((x) => [x.row + 1, x.line + 1, x.hash]));
-  assert.ok(summary.messages.some((m) => m.includes('edited in the editor since staging')));
+  assert.ok(summary.messages.some((m) => m.includes('were edited since staging')));
 });
 
 test('without the Git extension, git on PATH is used for the workspace folders, with a note; with neither, a clear message', async () => {
