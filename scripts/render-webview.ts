@@ -21,7 +21,7 @@ import * as esbuild from 'esbuild';
 import { buildWebviewHtml, makeNonce } from '../src/extension/influenceViewHtml';
 import { toViewPayload, type ViewPayload } from '../src/shared/webviewMessages';
 import { syntheticScan } from '../test/webview/syntheticResult';
-import { themeCss } from './webviewThemes';
+import { THEMES, themeCss } from './webviewThemes';
 
 const root = resolve(__dirname, '..');
 const datasets = resolve(root, '..', 'shared', 'datasets');
@@ -197,12 +197,12 @@ function serve(files: Map<string, { type: string; body: string | Buffer }>): Pro
   }));
 }
 
-function page(origin: string, theme: 'dark' | 'light', stub: string): string {
+function page(origin: string, theme: 'dark' | 'light' | 'hc', stub: string): string {
   const nonce = makeNonce();
   const html = buildWebviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css`, nonce });
   // VS Code injects theme variables and a body class; the harness does the same with a same-origin stylesheet.
   return html
-    .replace('<body>', `<body class="${theme === 'dark' ? 'vscode-dark' : 'vscode-light'}">`)
+    .replace('<body>', `<body class="${THEMES[theme].bodyClass}">`)
     .replace('</head>', `<link rel="stylesheet" href="${origin}/harness/theme-${theme}.css">\n</head>`)
     .replace(`<script nonce="${nonce}" src=`, `<script nonce="${nonce}" src="${origin}/harness/${stub}.js"></script>\n<script nonce="${nonce}" src=`);
 }
@@ -225,11 +225,12 @@ async function main(): Promise<void> {
     ['/dist/webview.css', { type: 'text/css', body: readFileSync(join(root, 'dist/webview.css')) }],
     ['/harness/theme-dark.css', { type: 'text/css', body: themeCss('dark') }],
     ['/harness/theme-light.css', { type: 'text/css', body: themeCss('light') }],
+    ['/harness/theme-hc.css', { type: 'text/css', body: themeCss('hc') }],
     ['/harness/spam.js', { type: 'text/javascript', body: stubScript(toViewPayload(spam), cells) }],
     ['/harness/big.js', { type: 'text/javascript', body: stubScript(toViewPayload(big), {}) }],
   ]);
   const { url, server } = await serve(files);
-  for (const theme of ['dark', 'light'] as const) {
+  for (const theme of ['dark', 'light', 'hc'] as const) {
     files.set(`/spam-${theme}.html`, { type: 'text/html', body: page(url, theme, 'spam') });
     files.set(`/big-${theme}.html`, { type: 'text/html', body: page(url, theme, 'big') });
   }
@@ -246,7 +247,8 @@ async function main(): Promise<void> {
   const problems: string[] = [];
   try {
     mkdirSync(outDir, { recursive: true });
-    for (const theme of ['dark', 'light'] as const) {
+    // High contrast is checked for problems and kept out of media/ (the README shows dark and light).
+    for (const theme of ['dark', 'light', 'hc'] as const) {
       const p = await context.newPage();
       p.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${theme} console ${m.type()}: ${m.text()}`); });
       p.on('pageerror', (e) => problems.push(`${theme} page error: ${e.message}`));
@@ -295,7 +297,7 @@ async function main(): Promise<void> {
       await p.setViewportSize({ width: 1280, height: await p.evaluate<number>('document.documentElement.scrollHeight') });
       await p.hover('.heatmap-canvas', { position: { x: 150, y: 76 }, timeout: WAIT_MS });
       await waitFor(p, `!document.getElementById('heatmap-tip').classList.contains('hidden')`);
-      const shot = join(outDir, `influence-view-${theme}.png`);
+      const shot = theme === 'hc' ? join(tmpdir(), 'influence-view-hc.png') : join(outDir, `influence-view-${theme}.png`);
       await p.screenshot({ path: shot });
       console.log(`saved ${shot}`);
       if (theme === 'dark') {

@@ -1,6 +1,6 @@
 /**
  * VS Code theme variables for the screenshot harness (scripts/render-webview.ts): the values
- * VS Code's default Dark Modern and Light Modern themes inject into a webview, for the
+ * VS Code's default Dark Modern, Light Modern and Dark High Contrast themes inject into a webview, for the
  * variables the Influence View and its @vscode-elements controls read. Harness only.
  */
 
@@ -11,7 +11,7 @@ const common = {
   '--vscode-editor-font-family': '"DejaVu Sans Mono", "Droid Sans Mono", monospace',
 };
 
-export const THEMES: Record<'dark' | 'light', { bodyClass: string; vars: Record<string, string> }> = {
+export const THEMES: Record<'dark' | 'light' | 'hc', { bodyClass: string; vars: Record<string, string> }> = {
   dark: {
     bodyClass: 'vscode-dark',
     vars: {
@@ -59,6 +59,50 @@ export const THEMES: Record<'dark' | 'light', { bodyClass: string; vars: Record<
       '--vscode-settings-textInputForeground': '#cccccc',
       '--vscode-input-placeholderForeground': '#989898',
       '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.36)',
+    },
+  },
+  hc: {
+    bodyClass: 'vscode-high-contrast',
+    vars: {
+      ...common,
+      '--vscode-foreground': '#ffffff',
+      '--vscode-descriptionForeground': 'rgba(255, 255, 255, 0.7)',
+      '--vscode-editor-background': '#000000',
+      '--vscode-sideBar-background': '#000000',
+      '--vscode-panel-border': '#6fc3df',
+      '--vscode-widget-border': '#6fc3df',
+      '--vscode-focusBorder': '#f38518',
+      '--vscode-contrastBorder': '#6fc3df',
+      '--vscode-contrastActiveBorder': '#f38518',
+      '--vscode-charts-red': '#f14c4c',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-purple': '#b180d7',
+      '--vscode-charts-yellow': '#cca700',
+      '--vscode-charts-foreground': '#ffffff',
+      '--vscode-list-focusOutline': '#f38518',
+      '--vscode-list-hoverBackground': 'transparent',
+      '--vscode-input-background': '#000000',
+      '--vscode-editorHoverWidget-background': '#0c141f',
+      '--vscode-editorHoverWidget-foreground': '#ffffff',
+      '--vscode-editorHoverWidget-border': '#6fc3df',
+      '--vscode-editorWarning-foreground': '#ffd370',
+      '--vscode-textBlockQuote-background': 'transparent',
+      '--vscode-editorWidget-background': '#0c141f',
+      '--vscode-button-background': 'transparent',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-border': '#6fc3df',
+      '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-badge-background': '#000000',
+      '--vscode-badge-foreground': '#ffffff',
+      '--vscode-settings-dropdownBackground': '#000000',
+      '--vscode-settings-dropdownBorder': '#6fc3df',
+      '--vscode-settings-dropdownForeground': '#ffffff',
+      '--vscode-settings-dropdownListBorder': '#6fc3df',
+      '--vscode-settings-textInputBackground': '#000000',
+      '--vscode-settings-textInputBorder': '#6fc3df',
+      '--vscode-settings-textInputForeground': '#ffffff',
     },
   },
   light: {
@@ -112,7 +156,7 @@ export const THEMES: Record<'dark' | 'light', { bodyClass: string; vars: Record<
   },
 };
 
-export function themeCss(theme: 'dark' | 'light'): string {
+export function themeCss(theme: 'dark' | 'light' | 'hc'): string {
   const t = THEMES[theme];
   return `html {\n${Object.entries(t.vars).map(([k, v]) => `  ${k}: ${v};`).join('\n')}\n}\n`;
 }

@@ -17,6 +17,11 @@ export interface ViewActions {
   relabel(row: number, label: string): void;
   verify(rows: number[]): Promise<VerificationBlock | undefined>;
   rowCells(row: number): Promise<Record<string, string | null> | undefined>;
+  /**
+   * Optional: data-row indices already reviewed (e.g. from the workspace review store), so the
+   * page's review filter is right from the start; rows marked in this panel are added to them.
+   */
+  reviewed?(): number[];
 }
 
 /** What the page persists with `setState`; the serializer reads `docUri` from it. */
@@ -44,6 +49,7 @@ export class InfluenceViewPanel {
   private hashOf = new Map<number, string>();
   private readonly reviewedHashes = new Set<string>();
   private ready = false;
+  private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
 
   private constructor(
@@ -87,8 +93,14 @@ export class InfluenceViewPanel {
     return new InfluenceViewPanel(panel, extensionUri, docUri, result, actions);
   }
 
-  /** A new scan of the same dataset: sent to the page once (the page rebuilds its view-model). */
+  /** The open panel of a dataset, if any (also finds panels restored by the serializer). */
+  static forDocument(docUri: vscode.Uri): InfluenceViewPanel | undefined {
+    return InfluenceViewPanel.panels.get(docUri.toString());
+  }
+
+  /** A new scan of the same dataset: sent to the page once (the page rebuilds its view-model). No-op once closed. */
   update(result: ScanResult): void {
+    if (this.disposed) return;
     this.result = result;
     this.indexRows();
     if (this.ready) this.postResult();
@@ -124,11 +136,19 @@ export class InfluenceViewPanel {
   }
 
   private reviewedRows(): number[] {
-    return this.result.rows.filter((r) => this.reviewedHashes.has(r.hash)).map((r) => r.row);
+    let known: number[] = [];
+    try {
+      known = this.actions.reviewed?.() ?? [];
+    } catch {
+      // The review store is optional context; the panel still opens without it.
+    }
+    const rows = new Set(known.filter((r) => this.hashOf.has(r)));
+    for (const r of this.result.rows) if (this.reviewedHashes.has(r.hash)) rows.add(r.row);
+    return [...rows].sort((a, b) => a - b);
   }
 
   private post(message: HostMessage): void {
-    void this.panel.webview.postMessage(message);
+    if (!this.disposed) void this.panel.webview.postMessage(message);
   }
 
   private postResult(): void {
@@ -194,7 +214,8 @@ export class InfluenceViewPanel {
   }
 
   private dispose(): void {
-    InfluenceViewPanel.panels.delete(this.docUri.toString());
+    this.disposed = true;
+    if (InfluenceViewPanel.panels.get(this.docUri.toString()) === this) InfluenceViewPanel.panels.delete(this.docUri.toString());
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
