@@ -46,7 +46,9 @@ function parseDelimited(text: string, file: string, format: DataFormat, delim: n
       continue;
     }
     const startOffset = pos, startLine = line, startCharacter = pos - lineStart;
-    const fields: string[] = [];
+    // Sized to the header once known: one exact allocation per row instead of repeated growth.
+    const fields: string[] = header === null ? [] : new Array<string>(header.length);
+    let count = 0;
     for (;;) {
       if (pos < n && text.charCodeAt(pos) === QUOTE) {
         const quoteLine = line, quoteColumn = pos - lineStart;
@@ -73,7 +75,8 @@ function parseDelimited(text: string, file: string, format: DataFormat, delim: n
         let j = pos;
         while (j < n) { const ch = text.charCodeAt(j); if (ch === delim || ch === LF || ch === CR) break; j++; }
         if (j > pos) { value += text.slice(pos, j); pos = j; }
-        fields.push(value);
+        if (count < fields.length) fields[count++] = value;
+        else { fields.push(value); count++; }
       } else {
         let j = pos, hash = 0;
         while (j < n) {
@@ -82,7 +85,9 @@ function parseDelimited(text: string, file: string, format: DataFormat, delim: n
           hash = (Math.imul(hash, 31) + ch) | 0;
           j++;
         }
-        fields.push(j - pos <= INTERN_MAX_LENGTH ? interned(text, pos, j, hash, cache) : text.slice(pos, j));
+        const value = j - pos <= INTERN_MAX_LENGTH ? interned(text, pos, j, hash, cache) : text.slice(pos, j);
+        if (count < fields.length) fields[count++] = value;
+        else { fields.push(value); count++; }
         pos = j;
       }
       if (pos < n && text.charCodeAt(pos) === delim) { pos++; continue; }
@@ -99,9 +104,9 @@ function parseDelimited(text: string, file: string, format: DataFormat, delim: n
       headerLine = startLine;
       continue;
     }
-    if (fields.length !== header.length) {
+    if (count !== header.length) {
       throw new InputError('ragged-row', file, startLine + 1,
-        `row ${rows.length + 1} has ${fields.length} field${fields.length === 1 ? '' : 's'}, the header has ${header.length}`, 1,
+        `row ${rows.length + 1} has ${count} field${count === 1 ? '' : 's'}, the header has ${header.length}`, 1,
         format === 'tsv' ? 'Fields are separated by tabs; quote values that contain tabs.' : 'Quote values that contain commas.');
     }
     rows.push(fields);
