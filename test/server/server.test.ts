@@ -93,6 +93,7 @@ describe('language server (fake engine)', () => {
   test('influenceLens/cancel stops a running scan within 1 s', async (t) => {
     const p = params(fakeDataset(LONG));
     const running = c.rpc.sendRequest(Methods.compute, p);
+    running.catch(() => undefined); // observed below; never left unhandled if a wait fails first
     await c.waitForStatus(p.uri, (s) => s.phase === 'parse');
     const t0 = process.hrtime.bigint();
     assert.equal(await c.rpc.sendRequest<boolean>(Methods.cancel, { uri: p.uri }), true);
@@ -109,6 +110,7 @@ describe('language server (fake engine)', () => {
     const p = params(fakeDataset(LONG));
     const source = new CancellationTokenSource();
     const running = c.rpc.sendRequest(Methods.compute, p, source.token);
+    running.catch(() => undefined); // observed below; never left unhandled if a wait fails first
     await c.waitForStatus(p.uri, (s) => s.phase === 'parse');
     const t0 = process.hrtime.bigint();
     source.cancel();
@@ -122,6 +124,7 @@ describe('language server (fake engine)', () => {
   test('a worker that ignores the cancel flag is terminated and replaced', async (t) => {
     const p = params(fakeDataset(`${LONG} ignoreCancel`));
     const running = c.rpc.sendRequest(Methods.compute, p);
+    running.catch(() => undefined); // observed below; never left unhandled if a wait fails first
     await c.waitForStatus(p.uri, (s) => s.phase === 'parse');
     const t0 = process.hrtime.bigint();
     await c.rpc.sendRequest(Methods.cancel, { uri: p.uri });
@@ -137,6 +140,7 @@ describe('language server (fake engine)', () => {
   test('a second compute of the same file supersedes the running one', async () => {
     const first = params(fakeDataset(LONG));
     const running = c.rpc.sendRequest(Methods.compute, first);
+    running.catch(() => undefined); // observed below; never left unhandled if a wait fails first
     await c.waitForStatus(first.uri, (s) => s.phase === 'parse');
     const second = c.rpc.sendRequest<ComputeResult>(Methods.compute, params(fakeDataset('steps=5', 9), {}, first.uri, 2));
     const err = await rejection(running);
@@ -151,6 +155,7 @@ describe('language server (fake engine)', () => {
     const p = params(fakeDataset('steps=3 verifySteps=4000 stepMs=5'));
     await c.rpc.sendRequest(Methods.compute, p);
     const verifying = c.rpc.sendRequest(Methods.verify, { uri: p.uri, rows: [2] });
+    verifying.catch(() => undefined); // observed below; never left unhandled if a wait fails first
     await c.waitForStatus(p.uri, (s) => s.phase === 'verify');
     const next = c.rpc.sendRequest<ComputeResult>(Methods.compute, params(fakeDataset('steps=3', 4), {}, p.uri, 2));
     const err = await rejection(verifying);
@@ -201,6 +206,7 @@ describe('language server (fake engine)', () => {
   test('the server answers requests while a scan runs', async (t) => {
     const p = params(fakeDataset(LONG));
     const running = c.rpc.sendRequest(Methods.compute, p);
+    running.catch(() => undefined); // observed below; never left unhandled if a wait fails first
     await c.waitForStatus(p.uri, (s) => s.phase === 'parse');
     const times: number[] = [];
     for (let i = 0; i < 20; i++) {
@@ -221,6 +227,7 @@ describe('language server (fake engine)', () => {
     const p = params(fakeDataset('steps=5'));
     await c.rpc.sendRequest(Methods.compute, p);
     const running = c.rpc.sendRequest(Methods.compute, params(fakeDataset(LONG), {}, p.uri, 2));
+    running.catch(() => undefined); // observed below; never left unhandled if a wait fails first
     await c.waitForStatus(p.uri, (s) => s.phase === 'parse');
     const d = await c.rpc.sendRequest<RowDetailsResponse>(Methods.rowDetails, { uri: p.uri, row: 5 });
     assert.equal(d.source, 'result');
