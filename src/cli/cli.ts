@@ -120,22 +120,33 @@ export function buildProgram(): Command {
       .description('for git hooks and CI: exit 1 when unreviewed flagged rows remain among added or changed rows')
       .argument('[files...]', 'dataset files (default with --staged: the staged dataset files)')
       .option('--staged', 'check the staged version of staged dataset files')
+      .option('--base <rev>', 'for CI: check what HEAD changed since its merge base with <rev> (committed content)')
       .option('--all-rows', 'consider every row, not only added or changed ones')
       .option('--format <format>', 'text, json or sarif', 'text')
       .option('--out <file>', 'write json/sarif output to a file'),
-  ).action(async (files: string[], opts: ScanFlags & { staged?: boolean; allRows?: boolean; format: string; out?: string }) => {
+  ).action(async (files: string[], opts: ScanFlags & { staged?: boolean; base?: string; allRows?: boolean; format: string; out?: string }) => {
     if (!['text', 'json', 'sarif'].includes(opts.format)) throw new SettingsError('format', `expected text, json or sarif, got "${opts.format}"`);
     const outcome = await runCheck({
       files,
       staged: Boolean(opts.staged),
+      base: opts.base,
       cwd: process.cwd(),
+      hooks: progressHooks(),
       format: opts.format as 'text' | 'json' | 'sarif',
       allRows: Boolean(opts.allRows),
       settings: settingsFromFlags(opts),
     });
-    if (opts.format === 'sarif' && outcome.sarif) emit(JSON.stringify(outcome.sarif, null, 2), opts.out);
-    else if (opts.format === 'json') emit(JSON.stringify(outcome.results ?? outcome, null, 2), opts.out);
-    process.stderr.write(`${outcome.summary}\n`);
+    endProgress();
+    if (opts.format === 'sarif' && outcome.sarif) {
+      emit(JSON.stringify(outcome.sarif, null, 2), opts.out);
+      process.stderr.write(`${outcome.summary}\n`);
+    } else if (opts.format === 'json') {
+      emit(JSON.stringify({ summary: outcome.summary, exitCode: outcome.exitCode, files: outcome.results }, null, 2), opts.out);
+      process.stderr.write(`${outcome.summary}\n`);
+    } else {
+      // The text report names every row to review and ends with the one-line summary.
+      emit(outcome.text, opts.out);
+    }
     process.exitCode = outcome.exitCode;
   });
 
