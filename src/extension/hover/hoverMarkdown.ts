@@ -60,7 +60,7 @@ export function hoverMarkdown(c: HoverContext): string {
   const reasons = r.reasons.map((x) => (x === 'harmful' ? 'harmful' : 'label suspect')).join(' and ');
   lines.push(`**Influence Lens** · row ${formatCount(r.row + 1)}${r.flagged ? ` · flagged: ${reasons}` : ''}${c.stale ? ' · *results are stale*' : ''}`);
   lines.push('');
-  lines.push(`- Removing this row ${influencePhrase(r.influence, 'validation loss')} (influence ${r.influence < 0 ? '−' : ''}${formatMagnitude(r.influence)}; rank ${formatCount(r.rankHarmful)} of ${formatCount(c.trainedRows)} by harm${r.influence > 0 ? ', it helps' : ''}).`);
+  lines.push(`- Removing this row ${influencePhrase(r.influence, 'validation loss')} (rank ${formatCount(r.rankHarmful)} of ${formatCount(c.trainedRows)} by harm${r.influence > 0 ? '; it helps the model' : ''}).`);
   lines.push(`- Its own loss would be ${formatMagnitude(r.looLoss)} if it were left out (rank ${formatCount(r.rankSuspect)} of ${formatCount(c.trainedRows)} as label suspect).`);
   const agree = r.predicted === r.label;
   lines.push(`- Labelled **${escapeMarkdown(r.label)}**; the model ${agree ? 'agrees' : `says **${escapeMarkdown(r.predicted)}**`} (${formatPercent(r.confidence)}).`);
