@@ -237,6 +237,17 @@ describe('language server (fake engine)', () => {
     await rejection(running);
   });
 
+  test('clear without a uri forgets every document', async () => {
+    const a = params(fakeDataset('steps=2', 3));
+    const b = params(fakeDataset('steps=2', 4));
+    await c.rpc.sendRequest(Methods.compute, a);
+    await c.rpc.sendRequest(Methods.compute, b);
+    await c.rpc.sendRequest(Methods.clear, {});
+    assert.equal(await c.rpc.sendRequest(Methods.result, { uri: a.uri }), null);
+    assert.equal(await c.rpc.sendRequest(Methods.result, { uri: b.uri }), null);
+    await c.waitForStatus(b.uri, (s) => s.phase === 'idle');
+  });
+
   test('diagnostics: published when enabled, withdrawn when turned off and on clear', async () => {
     const p = params(fakeDataset('steps=5'), { diagnostics: true });
     const from = c.diagnostics.length;
