@@ -72,15 +72,20 @@ async function main(): Promise<void> {
     console.log(`scan: ${res.rows} rows, ${res.flaggedCount} flagged, ${(scanMs / 1000).toFixed(1)} s`);
     console.log(`request round trip during the scan: median ${latency.overall.median} ms, p95 ${latency.overall.p95} ms, max ${latency.overall.max} ms over ${latency.overall.n} requests (target < ${LATENCY_TARGET_MS} ms)`);
 
-    // 2. Cancels at different points of fresh scans (a new seed each time, so the cache does not answer).
-    const cancels: { phase: string; percent: number; ms: number }[] = [];
-    const fractions = [0.15, 0.45, 0.75];
+    // 2. Cancels at several points of fresh scans (a new seed each time, so the cache does not answer).
+    const points: { label: string; match: (s: StatusNotification) => boolean }[] = [
+      { label: 'featurize', match: (s) => s.phase === 'featurize' },
+      { label: 'learning-rate search', match: (s) => s.phase === 'influence' },
+      { label: 'training + ACC at 10%', match: (s) => s.phase === 'influence' && s.percent >= 10 },
+    ];
+    const cancels: { point: string; phase: string; percent: number; ms: number; stoppedBy: string }[] = [];
     for (let i = 0; i < cancelRuns; i++) {
+      const point = points[i % points.length];
       const p = computeParams(i + 1);
       const from = c.statuses.length;
+      const logsBefore = c.logs.length;
       const running = c.rpc.sendRequest(Methods.compute, p);
-      const target = 100 * fractions[i % fractions.length];
-      const at = await c.waitFor<StatusNotification>(`progress ≥ ${target}%`, () => c.statuses.slice(from).find((s) => s.uri === p.uri && s.percent >= target && s.phase !== 'done'), 10 * 60_000);
+      const at = await c.waitFor<StatusNotification>(point.label, () => c.statuses.slice(from).find((s) => s.uri === p.uri && point.match(s)), 10 * 60_000);
       const tc = process.hrtime.bigint();
       await c.rpc.sendRequest(Methods.cancel, { uri: p.uri });
       let stoppedBy = 'completed';
@@ -90,8 +95,10 @@ async function main(): Promise<void> {
         stoppedBy = e instanceof ResponseError ? String((e.data as { kind?: string } | undefined)?.kind) : String(e);
       }
       const ms = round(elapsedMs(tc));
-      cancels.push({ phase: at.phase, percent: at.percent, ms });
-      console.log(`cancel during ${at.phase} (${at.percent}%): stopped (${stoppedBy}) after ${ms} ms (target < ${CANCEL_TARGET_MS} ms)`);
+      // A worker terminated after the grace period logs it; otherwise the engine stopped itself.
+      const terminated = c.logs.slice(logsBefore).some((l) => l.includes('did not stop'));
+      cancels.push({ point: point.label, phase: at.phase, percent: at.percent, ms, stoppedBy: terminated ? `${stoppedBy} (worker terminated)` : stoppedBy });
+      console.log(`cancel during ${point.label} (${at.phase} ${at.percent}%): ${stoppedBy} after ${ms} ms (target < ${CANCEL_TARGET_MS} ms)${terminated ? ', worker terminated' : ''}`);
     }
 
     const out = {
