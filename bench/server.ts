@@ -73,10 +73,11 @@ async function main(): Promise<void> {
     console.log(`request round trip during the scan: median ${latency.overall.median} ms, p95 ${latency.overall.p95} ms, max ${latency.overall.max} ms over ${latency.overall.n} requests (target < ${LATENCY_TARGET_MS} ms)`);
 
     // 2. Cancels at several points of fresh scans (a new seed each time, so the cache does not answer).
+    // Points are named by the phase the engine reports when the cancel is sent (recorded with its percent).
     const points: { label: string; match: (s: StatusNotification) => boolean }[] = [
-      { label: 'featurize', match: (s) => s.phase === 'featurize' },
-      { label: 'learning-rate search', match: (s) => s.phase === 'influence' },
-      { label: 'training + ACC at 10%', match: (s) => s.phase === 'influence' && s.percent >= 10 },
+      { label: 'first featurize status', match: (s) => s.phase === 'featurize' },
+      { label: 'first train or influence status', match: (s) => s.phase === 'train' || s.phase === 'influence' },
+      { label: 'influence phase', match: (s) => s.phase === 'influence' },
     ];
     const cancels: { point: string; phase: string; percent: number; ms: number; stoppedBy: string }[] = [];
     for (let i = 0; i < cancelRuns; i++) {
