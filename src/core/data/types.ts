@@ -74,7 +74,9 @@ export class InputError extends Error {
   /** "data.csv:12:5: unterminated quote … (hint)". */
   format(): string {
     const where = this.line > 0 ? `${this.file}:${this.line}${this.column > 0 ? `:${this.column}` : ''}` : this.file;
-    return `${where}: ${this.message}${this.hint ? ` ${this.hint}` : ''}`;
+    // Message and hint are two sentences: end the message with a full stop when it has none.
+    const message = this.hint && !/[.!?]$/.test(this.message) ? `${this.message}.` : this.message;
+    return `${where}: ${message}${this.hint ? ` ${this.hint}` : ''}`;
   }
 
   toJSON(): { kind: InputErrorKind; file: string; line: number; column: number; message: string; hint: string } {
