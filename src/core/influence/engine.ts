@@ -170,6 +170,15 @@ export function runInfluence(data: LabelledData, split: Split, opts: EngineOptio
   // Baselines: the majority class (classification) or the mean predictor (regression).
   const final = evaluate(model, run.thetaT, Xval, yval);
   const trainEval = evaluate(model, run.thetaT, tr.X, tr.y);
+  // Finite parameters can still give an infinite loss (e.g. targets near 1e300 squared):
+  // every influence would then be NaN, so refuse rather than rank NaNs.
+  if (!Number.isFinite(trainEval.loss) || (yval.length > 0 && !Number.isFinite(final.loss))) {
+    throw new InputError(
+      'diverged', file, 0,
+      `Training gave a non-finite loss with learning rate ${learningRate}: the label or feature values are too large for the loss to be represented.`,
+      0, regression ? 'Rescale the label column (for example to thousands instead of raw units) and scan again.' : 'Use a smaller learning rate or check for extreme values.',
+    );
+  }
   let majorityRate = NaN, beatsMajority: boolean;
   const warnings: string[] = [];
   if (!regression) {
