@@ -27,11 +27,18 @@ export { CancelledError } from './train/index';
 export type { Analysis, AnalyzeHooks, AnalyzeInput } from './analyzeTypes';
 
 export const TOOL_VERSION = '0.1.0';
-/** Files larger than this are refused with a clear message (the engine keeps everything in memory). */
-export const MAX_FILE_BYTES = 512 * 1024 * 1024;
+/**
+ * Files larger than this are refused at once with a clear message: the engine keeps every
+ * row in memory and a 60 MB CSV (1.5 million rows) took minutes of parsing and estimation,
+ * which no one waits for in an editor. The same bound applies to editor text and to bytes.
+ */
+export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 
 function toText(content: string | Uint8Array, file: string): string {
-  return typeof content === 'string' ? content.replace(/^\uFEFF/, '') : decodeDataset(content, file, { maxBytes: MAX_FILE_BYTES });
+  if (typeof content !== 'string') return decodeDataset(content, file, { maxBytes: MAX_FILE_BYTES });
+  // Decoding checks the byte size; editor text gets the same check (UTF-16 units ≤ UTF-8 bytes, so measure only when close).
+  if (content.length > MAX_FILE_BYTES / 3 && Buffer.byteLength(content, 'utf8') > MAX_FILE_BYTES) return decodeDataset(Buffer.from(content, 'utf8'), file, { maxBytes: MAX_FILE_BYTES });
+  return content.replace(/^\uFEFF/, '');
 }
 
 function sha256(content: string | Uint8Array): string {
@@ -164,12 +171,8 @@ function buildResult(
 
   const warnings: string[] = [...engine.warnings];
   if (selfMissing) warnings.push(`Self-influence was not computed by ${engine.estimatorUsed} for every row; the label-suspect ranking uses the training loss there.`);
+  // The engine already warns when the model does not beat the majority class / mean predictor.
   const beatsMajority = engine.beatsMajority;
-  if (!beatsMajority && data.task === 'classification') {
-    warnings.push(
-      `The model's validation accuracy (${(100 * engine.valAccuracy).toFixed(1)}%) does not beat always predicting the most common class (${(100 * engine.majorityRate).toFixed(1)}%): influence scores of a model that has not learned mean little. Try more epochs, another learning rate, or the MLP model.`,
-    );
-  }
   if (skipped.length > 0) warnings.push(`${skipped.length} row(s) have no label and were not trained on.`);
 
   const boundaries = engine.boundaries;

@@ -33,7 +33,7 @@ export function decodeDataset(bytes: Uint8Array, file: string, opts: DecodeOptio
   if (bytes.length > maxBytes) {
     throw new InputError('too-large', file, 0,
       `file is ${formatBytes(bytes.length)}, over the ${formatBytes(maxBytes)} limit`, 0,
-      'Sample the file down, or raise the size limit.');
+      'Scan a sample of its rows instead (for example the first 100 000).');
   }
   let start = 0;
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
