@@ -282,6 +282,16 @@ async function main(): Promise<void> {
       await waitFor(p, `window.__harness.revealed.length === 2`);
       const revealedByKey = await p.evaluate<number[]>('window.__harness.revealed');
       if (String(revealedByKey[1]) !== third) problems.push(`${theme}: ArrowDown ×2 + Enter revealed ${revealedByKey[1]}, expected the third row ${third}`);
+      // Pattern filter by keyboard: Enter toggles it, focus stays on the bar, the table follows.
+      await p.focus('.pattern-bar');
+      await p.keyboard.press('Enter');
+      const filtered = await p.evaluate<{ pressed: string | null; focused: boolean; count: string | null }>(`(() => ({
+        pressed: document.querySelector('.pattern-bar').getAttribute('aria-pressed'),
+        focused: document.activeElement === document.querySelector('.pattern-bar'),
+        count: document.querySelector('[data-testid="flagged-table"]').getAttribute('data-row-count'),
+      }))()`);
+      await p.keyboard.press('Enter');
+      if (filtered.pressed !== 'true' || !filtered.focused || filtered.count === String(spam.flaggedCount)) problems.push(`${theme}: pattern filter by keyboard: ${JSON.stringify(filtered)}`);
       // Heatmap by keyboard: focus, move down one row, Enter selects it.
       await p.focus('.heatmap-canvas');
       await p.keyboard.press('ArrowDown');

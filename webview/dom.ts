@@ -43,10 +43,20 @@ export function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Recor
   return node;
 }
 
-/** A `<vscode-option>` list for a `<vscode-single-select>`. */
+const filledWith = new WeakMap<HTMLElement, string>();
+
+/**
+ * A `<vscode-option>` list for a `<vscode-single-select>`. Skips unchanged options and values:
+ * each re-render of that component measures its position (a forced layout).
+ */
 export function fillSelect(select: HTMLElement, options: { value: string; label: string }[], value: string): void {
-  select.replaceChildren(...options.map((o) => el('vscode-option', { text: o.label, attrs: { value: o.value } })));
-  (select as HTMLElement & { value: string }).value = value;
+  const key = JSON.stringify(options);
+  if (filledWith.get(select) !== key) {
+    filledWith.set(select, key);
+    select.replaceChildren(...options.map((o) => el('vscode-option', { text: o.label, attrs: { value: o.value } })));
+  }
+  const s = select as HTMLElement & { value: string };
+  if (s.value !== value) s.value = value;
 }
 
 /** A labelled `<vscode-single-select>`; `onChange` gets the chosen value. */

@@ -34,6 +34,7 @@ let vm: ViewModel | undefined;
 let reviewed = new Set<number>();
 let edits = new Map<number, string>();
 let cells = new Map<number, Record<string, string | null> | null>();
+let cellsPending = new Set<number>();
 let verifyRequest = 0;
 /** Width the width-dependent views were last drawn at. */
 let drawnWidth = 0;
@@ -75,8 +76,21 @@ topN.addEventListener('change', () => {
   saveUi();
   redrawHeatmap();
 });
+const MODE_CHOICES = [
+  { value: 'influential', label: 'Largest |influence|' },
+  { value: 'harmful', label: 'Most harmful' },
+  { value: 'helpful', label: 'Most helpful' },
+];
+const METRIC_CHOICES = [
+  { value: 'cumulative', label: 'Cumulative (adds up)' },
+  { value: 'inWindow', label: 'In-window' },
+];
 const modeSel = labelledSelect('heatmap-mode', 'Rows', (v) => { ui = { ...ui, mode: v as HeatmapMode }; saveUi(); redrawHeatmap(); });
 const metricSel = labelledSelect('heatmap-metric', 'Values', (v) => { ui = { ...ui, metric: v as HeatmapMetric }; saveUi(); redrawHeatmap(); });
+// Filled before any scan arrives, so opening a scan does not re-render these controls.
+fillSelect(modeSel.select, MODE_CHOICES, ui.mode);
+fillSelect(metricSel.select, METRIC_CHOICES, ui.metric);
+topN.value = String(ui.topN);
 
 // Table actions on the selected row (the host makes undoable edits).
 const selectedLabel = el('span', { className: 'selected-label', text: 'No row selected' });
@@ -189,6 +203,13 @@ function renderSelection(): void {
   rowPanel.show(vm!, row, state!, cells.get(row.row));
 }
 
+/** Asks the host for a row's cells once; the answer is cached until the next scan. */
+function requestCells(row: number): void {
+  if (cells.has(row) || cellsPending.has(row)) return;
+  cellsPending.add(row);
+  post({ type: 'requestCells', row });
+}
+
 let selectionFrame = 0;
 /** Selection from any view: every view updates in the next frame; `reveal` also moves the editor. */
 function select(row: number, reveal: boolean): void {
@@ -196,7 +217,7 @@ function select(row: number, reveal: boolean): void {
   ui = { ...ui, selected: row };
   saveUi();
   if (reveal) post({ type: 'reveal', row });
-  if (!cells.has(row)) post({ type: 'requestCells', row });
+  requestCells(row);
   if (selectionFrame) return;
   selectionFrame = requestAnimationFrame(() => {
     selectionFrame = 0;
@@ -210,16 +231,9 @@ function renderAll(): void {
   const state = vm!;
   renderSummary();
   renderCurves();
-  topN.value = String(ui.topN);
-  fillSelect(modeSel.select, [
-    { value: 'influential', label: 'Largest |influence|' },
-    { value: 'harmful', label: 'Most harmful' },
-    { value: 'helpful', label: 'Most helpful' },
-  ], ui.mode);
-  fillSelect(metricSel.select, [
-    { value: 'cumulative', label: 'Cumulative (adds up)' },
-    { value: 'inWindow', label: 'In-window' },
-  ], ui.metric);
+  if (topN.value !== String(ui.topN)) topN.value = String(ui.topN);
+  fillSelect(modeSel.select, MODE_CHOICES, ui.mode);
+  fillSelect(metricSel.select, METRIC_CHOICES, ui.metric);
   redrawHeatmap();
   patterns.render(state.patternBars, ui.query.pattern);
   table.setData(state);
@@ -228,7 +242,7 @@ function renderAll(): void {
   if (ui.selected !== undefined && !rowOf(ui.selected)) ui = { ...ui, selected: undefined };
   table.setSelected(ui.selected);
   renderSelection();
-  if (ui.selected !== undefined && !cells.has(ui.selected)) post({ type: 'requestCells', row: ui.selected });
+  if (ui.selected !== undefined) requestCells(ui.selected);
   drawnWidth = app.clientWidth;
   rowPanel.chartWidth = chartWidth();
   app.setAttribute('aria-busy', 'false');
@@ -242,6 +256,7 @@ function onHostMessage(m: HostMessage): void {
       reviewed = new Set(m.reviewed);
       edits = new Map();
       cells = new Map();
+      cellsPending = new Set();
       ui = { ...ui, docUri: m.docUri };
       saveUi();
       renderAll();
@@ -259,6 +274,7 @@ function onHostMessage(m: HostMessage): void {
       return;
     case 'rowCells':
       cells.set(m.row, m.cells);
+      cellsPending.delete(m.row);
       if (m.row === ui.selected) renderSelection();
       return;
     case 'verifyResult':

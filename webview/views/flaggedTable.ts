@@ -63,6 +63,10 @@ export class FlaggedTable {
       review: labelledSelect('filter-review', 'Review', (v) => this.setQuery({ ...this.query, review: v as ReviewFilter })),
     };
     this.filters = { scope: f.scope.select, label: f.label.select, pattern: f.pattern.select, review: f.review.select };
+    // Choices that do not depend on the scan are filled once, before any scan arrives.
+    fillSelect(this.filters.scope, [{ value: 'flagged', label: 'Flagged rows' }, { value: 'all', label: 'All trained rows' }], query.scope);
+    fillSelect(this.filters.pattern, [{ value: ANY, label: 'Any pattern' }, ...PATTERNS.map((p) => ({ value: p, label: patternName(p) }))], query.pattern ?? ANY);
+    fillSelect(this.filters.review, [{ value: 'all', label: 'Any state' }, { value: 'unreviewed', label: 'Not reviewed' }, { value: 'reviewed', label: 'Reviewed' }], query.review);
     const toolbar = el('div', { className: 'toolbar', children: [f.scope.wrap, f.label.wrap, f.pattern.wrap, f.review.wrap, this.count] });
     this.spacer.append(this.body);
     this.viewport.append(this.spacer);
@@ -82,21 +86,17 @@ export class FlaggedTable {
 
   setData(vm: ViewModel): void {
     this.vm = vm;
-    fillSelect(this.filters.scope, [{ value: 'flagged', label: 'Flagged rows' }, { value: 'all', label: 'All trained rows' }], this.query.scope);
     const labels = vm.labels.map((l) => ({ value: l, label: l }));
     if (this.query.label !== null && !vm.labels.includes(this.query.label)) this.query = { ...this.query, label: null };
     fillSelect(this.filters.label, [{ value: ANY, label: 'Any label' }, ...labels], this.query.label ?? ANY);
-    fillSelect(this.filters.pattern, [{ value: ANY, label: 'Any pattern' }, ...PATTERNS.map((p) => ({ value: p, label: patternName(p) }))], this.query.pattern ?? ANY);
-    fillSelect(this.filters.review, [{ value: 'all', label: 'Any state' }, { value: 'unreviewed', label: 'Not reviewed' }, { value: 'reviewed', label: 'Reviewed' }], this.query.review);
     this.refilter();
   }
 
   setQuery(q: TableQuery): void {
     this.query = q;
-    if (this.vm) {
-      (this.filters.pattern as HTMLElement & { value: string }).value = q.pattern ?? ANY;
-      this.refilter();
-    }
+    const pattern = this.filters.pattern as HTMLElement & { value: string };
+    if (pattern.value !== (q.pattern ?? ANY)) pattern.value = q.pattern ?? ANY;
+    if (this.vm) this.refilter();
     this.onQuery(q);
   }
 
@@ -137,22 +137,29 @@ export class FlaggedTable {
     this.renderRows();
   }
 
+  /** Header cells are built once and updated in place, so focus stays on a sort button after it is pressed. */
   private renderHeader(): void {
-    this.headerRow.replaceChildren(...this.columns.map((c, i) => {
-      const cell = el('div', { className: 'grid-cell', attrs: { role: 'columnheader', 'aria-colindex': String(i + 1) } });
-      if (c.key) {
-        const key = c.key;
-        const sorted = this.query.sortKey === key;
-        cell.setAttribute('aria-sort', sorted ? (this.query.sortDir === 'asc' ? 'ascending' : 'descending') : 'none');
-        const arrow = sorted ? (this.query.sortDir === 'asc' ? ' \u25b2' : ' \u25bc') : '';
-        const b = el('button', { className: 'sort-button', text: c.title + arrow, attrs: { type: 'button', title: `Sort by ${c.title}` } });
-        b.addEventListener('click', () => this.setQuery(nextSort(this.query, key)));
-        cell.append(b);
-      } else {
-        cell.textContent = c.title;
-      }
-      return cell;
-    }));
+    if (this.headerRow.childElementCount === 0) {
+      this.headerRow.append(...this.columns.map((c, i) => {
+        const cell = el('div', { className: 'grid-cell', attrs: { role: 'columnheader', 'aria-colindex': String(i + 1) } });
+        if (c.key) {
+          const key = c.key;
+          const b = el('button', { className: 'sort-button', attrs: { type: 'button', title: `Sort by ${c.title}` } });
+          b.addEventListener('click', () => this.setQuery(nextSort(this.query, key)));
+          cell.append(b);
+        } else {
+          cell.textContent = c.title;
+        }
+        return cell;
+      }));
+    }
+    this.columns.forEach((c, i) => {
+      if (!c.key) return;
+      const cell = this.headerRow.children[i] as HTMLElement;
+      const sorted = this.query.sortKey === c.key;
+      cell.setAttribute('aria-sort', sorted ? (this.query.sortDir === 'asc' ? 'ascending' : 'descending') : 'none');
+      (cell.firstElementChild as HTMLElement).textContent = c.title + (sorted ? (this.query.sortDir === 'asc' ? ' \u25b2' : ' \u25bc') : '');
+    });
   }
 
   private schedule(): void {

@@ -9,20 +9,31 @@ export class PatternChart {
 
   constructor(private readonly onToggle: (p: Pattern) => void) {}
 
+  private buttons = new Map<Pattern, { btn: HTMLElement; fill: HTMLElement; count: HTMLElement }>();
+
+  /** Updates the bars in place, so a keyboard user's focus stays on the bar they pressed. */
   render(bars: PatternBar[], active: Pattern | null): void {
+    if (this.buttons.size !== bars.length || bars.some((b) => !this.buttons.has(b.pattern))) this.build(bars);
+    for (const b of bars) {
+      const parts = this.buttons.get(b.pattern)!;
+      parts.btn.setAttribute('aria-pressed', String(active === b.pattern));
+      parts.fill.style.width = `${(b.fraction * 100).toFixed(1)}%`;
+      parts.count.textContent = `${formatCount(b.count)} (${formatPercent(b.share, 0)})`;
+    }
+  }
+
+  private build(bars: PatternBar[]): void {
+    this.buttons.clear();
     this.root.replaceChildren(...bars.map((b) => {
       const fill = el('span', { className: `bar-fill p-${b.pattern}` });
-      fill.style.width = `${(b.fraction * 100).toFixed(1)}%`;
+      const count = el('span', { className: 'bar-count' });
       const btn = el('button', {
         className: 'pattern-bar',
-        attrs: { type: 'button', 'aria-pressed': String(active === b.pattern), title: `${patternName(b.pattern)}: ${patternMeaning(b.pattern)}` },
-        children: [
-          el('span', { className: 'bar-name', text: patternName(b.pattern) }),
-          el('span', { className: 'bar-track', children: [fill] }),
-          el('span', { className: 'bar-count', text: `${formatCount(b.count)} (${formatPercent(b.share, 0)})` }),
-        ],
+        attrs: { type: 'button', title: `${patternName(b.pattern)}: ${patternMeaning(b.pattern)}` },
+        children: [el('span', { className: 'bar-name', text: patternName(b.pattern) }), el('span', { className: 'bar-track', children: [fill] }), count],
       });
       btn.addEventListener('click', () => this.onToggle(b.pattern));
+      this.buttons.set(b.pattern, { btn, fill, count });
       return btn;
     }));
   }

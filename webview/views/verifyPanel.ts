@@ -13,6 +13,13 @@ export function verifyRows(vm: ViewModel, choice: string, selected: number | und
   return [...pool].sort((a, b) => a.influence - b.influence || a.row - b.row).slice(0, k).map((r) => r.row);
 }
 
+const VERIFY_CHOICES = [
+  { value: '5', label: 'the 5 most harmful flagged rows' },
+  { value: '10', label: 'the 10 most harmful flagged rows' },
+  { value: '20', label: 'the 20 most harmful flagged rows' },
+  { value: 'selected', label: 'the selected row' },
+];
+
 export class VerifyPanel {
   readonly root: HTMLElement;
   private readonly status = el('p', { className: 'status-line', attrs: { 'aria-live': 'polite' } });
@@ -24,18 +31,14 @@ export class VerifyPanel {
   constructor(private readonly onRun: (choice: string) => void) {
     const s = labelledSelect('verify-choice', 'Remove', (v) => { this.choice = v; });
     this.select = s.select;
+    fillSelect(this.select, VERIFY_CHOICES, this.choice);
     this.runButton = button('Retrain and compare', () => this.onRun(this.choice), { id: 'verify-run' });
     this.root = el('div', { className: 'verify', attrs: { 'data-testid': 'verify-panel' }, children: [el('div', { className: 'toolbar', children: [s.wrap, this.runButton] }), this.status, this.out] });
   }
 
   setData(choice: string): void {
     this.choice = choice;
-    fillSelect(this.select, [
-      { value: '5', label: 'the 5 most harmful flagged rows' },
-      { value: '10', label: 'the 10 most harmful flagged rows' },
-      { value: '20', label: 'the 20 most harmful flagged rows' },
-      { value: 'selected', label: 'the selected row' },
-    ], choice);
+    fillSelect(this.select, VERIFY_CHOICES, choice);
   }
 
   pending(rows: number): void {
