@@ -7,7 +7,7 @@ import { isUnsafeAttribute, setAttrs } from '../../webview/dom';
 
 const webviewDir = resolve(__dirname, '..', '..', 'webview');
 
-test('markup and script text stay literal text (the page sets it with textContent)', () => {
+test('markup and script text are shown as written: not stripped, not double-escaped (the page sets it with textContent)', () => {
   for (const s of ['<script>alert(1)</script>', '<img src=x onerror="alert(1)">', '"><svg onload=alert(1)>', '&lt;b&gt;', 'javascript:alert(document.cookie)']) {
     assert.equal(displayText(s), s);
   }
