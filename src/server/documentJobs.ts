@@ -283,17 +283,23 @@ export class DocumentJobs {
       stopped = true;
       active?.cancel();
     });
+    // Every worker call of this verification (a re-run scan, then the replay) can be cancelled.
+    const track = (call: WorkerCall): void => {
+      active = call;
+      doc.verifying.add(call);
+      void call.reply.finally(() => doc.verifying.delete(call));
+      if (stopped) call.cancel();
+    };
     try {
       return await this.serialize(doc, async () => {
         if (stopped) throw new JobFailure(jobError('cancelled', latest.input.file, 'Verification was cancelled.'));
+        if (doc.latest !== latest) throw new JobFailure(jobError('cancelled', latest.input.file, 'The file was scanned again before the verification started; run it on the new result.'));
         const release = await this.slots.acquire();
         try {
-          await this.ensureLive(doc, latest, progress);
+          await this.ensureLive(doc, latest, progress, track);
           const call = this.worker(doc).call({ type: 'verify', rows }, latest.input.file, (p) => this.onProgress(doc, p, progress ? [progress] : []));
-          active = call;
-          doc.verifying.add(call);
-          if (stopped) call.cancel();
-          const reply = await call.reply.finally(() => doc.verifying.delete(call));
+          track(call);
+          const reply = await call.reply;
           if (reply.type !== 'verified') throw this.failure(reply, latest.input.file);
           if (doc.latest === latest) {
             latest.result = { ...latest.result, verification: reply.verification };
@@ -355,15 +361,16 @@ export class DocumentJobs {
     }
   }
 
-  /** Make the worker hold the scan behind `latest` (re-running it if the worker was recycled); true if it had to re-run. */
-  private async ensureLive(doc: DocumentState, latest: Latest, progress?: ProgressSink): Promise<boolean> {
+  /** Make the worker hold the scan behind `latest`, re-running it if the worker was recycled. */
+  private async ensureLive(doc: DocumentState, latest: Latest, progress: ProgressSink | undefined, track: (call: WorkerCall) => void): Promise<void> {
     const worker = this.worker(doc);
-    if (worker.hasAnalysis && doc.liveKey === latest.key) return false;
+    if (worker.hasAnalysis && doc.liveKey === latest.key) return;
     this.host.log(`re-running the scan of ${latest.input.file}: its worker no longer holds it`);
-    const reply = await worker.call({ type: 'analyze', input: latest.input }, latest.input.file, (p) => this.onProgress(doc, p, progress ? [progress] : [])).reply;
+    const call = worker.call({ type: 'analyze', input: latest.input }, latest.input.file, (p) => this.onProgress(doc, p, progress ? [progress] : []));
+    track(call);
+    const reply = await call.reply;
     if (reply.type !== 'analyzed') throw this.failure(reply, latest.input.file);
     doc.liveKey = latest.key;
-    return true;
   }
 
   private onProgress(doc: DocumentState, p: ProgressEvent, sinks: Iterable<ProgressSink>): void {

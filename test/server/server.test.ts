@@ -309,3 +309,25 @@ test('with more documents than workers, the least recently used worker is releas
     await c.stop();
   }
 });
+
+test('a verification that must re-run a released scan can be cancelled during the re-run', async (t) => {
+  const c = await LspClient.start({ initializationOptions: { maxWorkers: 1 } });
+  try {
+    const a = params(fakeDataset('steps=300 stepMs=5 verifySteps=1', 4));
+    await c.rpc.sendRequest(Methods.compute, a);
+    await c.rpc.sendRequest(Methods.compute, params(fakeDataset('steps=2', 3)));
+    const from = c.statuses.length;
+    const verifying = c.rpc.sendRequest(Methods.verify, { uri: a.uri, rows: [2] });
+    verifying.catch(() => undefined); // observed below; never left unhandled if a wait fails first
+    await c.waitForStatus(a.uri, (s) => s.phase === 'parse', from);
+    const t0 = process.hrtime.bigint();
+    assert.equal(await c.rpc.sendRequest(Methods.cancel, { uri: a.uri }), true);
+    const err = await rejection(verifying);
+    const ms = elapsedMs(t0);
+    t.diagnostic(`cancel during the re-run → stopped ${ms.toFixed(0)} ms`);
+    assert.equal(err.data?.kind, 'cancelled');
+    assert.ok(ms < CANCEL_TARGET_MS);
+  } finally {
+    await c.stop();
+  }
+});
