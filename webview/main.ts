@@ -277,6 +277,9 @@ function onHostMessage(m: HostMessage): void {
       cellsPending.delete(m.row);
       if (m.row === ui.selected) renderSelection();
       return;
+    case 'select':
+      select(m.row, false);
+      return;
     case 'verifyResult':
       if (m.requestId !== verifyRequest) return;
       if (m.block) verify.show(m.block);

@@ -50,6 +50,8 @@ export class InfluenceViewPanel {
   private readonly reviewedHashes = new Set<string>();
   private ready = false;
   private disposed = false;
+  /** A row to select once the page is ready. */
+  private pendingSelect?: number;
   private readonly disposables: vscode.Disposable[] = [];
 
   private constructor(
@@ -91,6 +93,13 @@ export class InfluenceViewPanel {
       webviewOptions(extensionUri),
     );
     return new InfluenceViewPanel(panel, extensionUri, docUri, result, actions);
+  }
+
+  /** Selects a row in the page (e.g. "Show in Influence View" from a hover); queued until the page is ready. */
+  select(row: number): void {
+    if (this.disposed || !this.hashOf.has(row)) return;
+    if (this.ready) this.post({ type: 'select', row });
+    else this.pendingSelect = row;
   }
 
   /** The open panel of a dataset, if any (also finds panels restored by the serializer). */
@@ -162,6 +171,8 @@ export class InfluenceViewPanel {
     if (m.type === 'ready') {
       this.ready = true;
       this.postResult();
+      if (this.pendingSelect !== undefined && this.hashOf.has(this.pendingSelect)) this.post({ type: 'select', row: this.pendingSelect });
+      this.pendingSelect = undefined;
       return;
     }
     if (m.type === 'verify') {

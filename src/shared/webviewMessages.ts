@@ -121,7 +121,9 @@ export type HostMessage =
   /** Answer to `requestCells`: the row's cells, or null when the host could not read them. */
   | { type: 'rowCells'; row: number; cells: Record<string, string | null> | null }
   /** Answer to `verify`. */
-  | { type: 'verifyResult'; requestId: number; block: VerificationBlock | null; error?: string };
+  | { type: 'verifyResult'; requestId: number; block: VerificationBlock | null; error?: string }
+  /** The extension asks the page to select a row (e.g. "Show in Influence View" from a hover). */
+  | { type: 'select'; row: number };
 
 // ---- page → host ----
 export type PageMessage =
@@ -230,6 +232,8 @@ export function parseHostMessage(x: unknown): HostMessage | undefined {
       return onlyKeys(x, ['type', 'requestId', 'block', 'error']) && isIndex(x.requestId)
         && (x.block === null || isVerificationBlock(x.block)) && (x.error === undefined || isStr(x.error))
         ? (x as HostMessage) : undefined;
+    case 'select':
+      return onlyKeys(x, ['type', 'row']) && isIndex(x.row) ? (x as HostMessage) : undefined;
     default:
       return undefined;
   }

@@ -96,6 +96,8 @@ test('host messages: unknown types, extra keys and wrong shapes are rejected', (
   assert.deepEqual(parseHostMessage({ type: 'reviewState', rows: [1, 2], reviewed: true }), { type: 'reviewState', rows: [1, 2], reviewed: true });
   assert.ok(parseHostMessage({ type: 'rowCells', row: 3, cells: { text: '<script>x</script>', other: null } }));
   assert.ok(parseHostMessage({ type: 'rowEdited', row: 3, edit: 'relabelled', label: 'spam' }));
+  assert.deepEqual(parseHostMessage({ type: 'select', row: 4 }), { type: 'select', row: 4 });
+  for (const m of [{ type: 'select' }, { type: 'select', row: -4 }, { type: 'select', row: 4, reveal: true }]) assert.equal(parseHostMessage(m), undefined);
 });
 
 test('page messages: only the known actions with well-formed rows pass, as fresh objects', () => {

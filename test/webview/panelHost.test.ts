@@ -82,6 +82,17 @@ test('page actions reach ViewActions only when well-formed and about rows of the
   ]);
 });
 
+test('select(row) reaches the page after the scan, queued when the page is not ready yet', () => {
+  const { view, panel } = open();
+  view.select(6);
+  view.select(9999);
+  assert.equal(panel.posted.length, 0);
+  panel.send({ type: 'ready' });
+  assert.deepEqual(panel.posted.slice(1), [{ type: 'select', row: 6 }]);
+  view.select(2);
+  assert.deepEqual(panel.posted.slice(2), [{ type: 'select', row: 2 }]);
+});
+
 test('cells and verification are answered with the request they belong to', async () => {
   const { panel, calls } = open();
   panel.send({ type: 'ready' });
