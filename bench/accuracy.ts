@@ -8,7 +8,7 @@
  * Flags: --datasets a,b   --models softmax,mlp   --mlp a,b (datasets that also get the MLP)
  *        --epochs 1,5,20,50   --no-windows   --auto-lr (the product-default run instead)
  *        --cap-epochs name=E (limit a costly dataset)   --report-only
- *        --auto-no-loo (auto-LR run without the exact-LOO comparison)
+ *        --auto-no-loo (auto-LR run without the exact-LOO comparison)   --auto-epochs E (default 20)
  *        --out file.json (write elsewhere, e.g. for parallel runs)   --merge a.json,b.json (into the default outputs)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -286,7 +286,7 @@ function main(): void {
       const cap = caps.get(name) ?? caps.get(name.replace(/-noisy$/, ''));
       const EsHere = cap ? Es.filter((E) => E <= cap) : Es;
       if (has('auto-lr')) {
-        json.auto[name] = autoRun(ds, 20);
+        json.auto[name] = autoRun(ds, Number(arg('auto-epochs') ?? 20));
         log(`auto ${name}: lr ${json.auto[name].learningRate} acc ${json.auto[name].valAcc.toFixed(3)} (majority ${json.auto[name].majorityRate.toFixed(3)})`);
         save();
         continue;
