@@ -21,6 +21,9 @@ export interface JobHost {
   log(message: string): void;
   status(n: StatusNotification): void;
   publishDiagnostics(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
+  /** A scan starts running in a worker / has ended (outcome = reply type), for the log. */
+  scanStarted?(file: string): void;
+  scanEnded?(file: string, outcome: string, ms: number): void;
 }
 
 /** A work-done progress reporter (the shape of vscode-languageserver's). */
@@ -344,8 +347,11 @@ export class DocumentJobs {
     const release = await this.slots.acquire();
     try {
       if (job.stopped) return job.finish(job.stopped);
+      const started = performance.now();
+      this.host.scanStarted?.(job.input.file);
       job.call = this.worker(doc).call({ type: 'analyze', input: job.input }, job.input.file, (p) => this.onProgress(doc, p, job.sinks));
       const reply = await job.call.reply;
+      this.host.scanEnded?.(job.input.file, reply.type, performance.now() - started);
       if (reply.type === 'analyzed') {
         doc.liveKey = job.key;
         const result = JSON.parse(reply.resultJson) as ScanResult;

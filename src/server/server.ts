@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import {
   createConnection,
@@ -83,6 +84,8 @@ function onToken(token: CancellationToken): (stop: () => void) => void {
 export function startServer(connection: Connection, workerEntry = defaultWorkerEntry()): void {
   let jobs: DocumentJobs | undefined;
   let canPullConfiguration = false;
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const log = (message: string): void => connection.console.log(message);
   const ready = (): DocumentJobs => {
     if (!jobs) throw new JobFailure(jobError('internal', '', 'The server is not initialized yet.'));
@@ -107,6 +110,10 @@ export function startServer(connection: Connection, workerEntry = defaultWorkerE
       cache,
       {
         log,
+        // The event-loop delay during a scan shows whether this thread itself ever blocked (vs. the OS not scheduling it).
+        scanStarted: () => loopDelay.reset(),
+        scanEnded: (file, outcome, ms) =>
+          log(`scan ${outcome}: ${file} in ${(ms / 1000).toFixed(1)} s; server event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`),
         status: (n) => void connection.sendNotification(Methods.status, n),
         publishDiagnostics: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
       },
