@@ -300,7 +300,7 @@ function main(): void {
   }
   if (arg('merge')) writeFileSync(OUT_JSON, JSON.stringify(json, null, 1));
   if (!arg('out')) writeFileSync(OUT_MD, renderReport(json));
-  log(`wrote ${OUT_JSON}`);
+  log(`wrote ${arg('out') ? OUT_JSON : OUT_MD}`);
 }
 
 main();
