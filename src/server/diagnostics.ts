@@ -16,9 +16,22 @@ export interface DiagnosticData {
   predicted: string;
 }
 
-/** Length of every line of `text` in UTF-16 units (line breaks excluded), to end ranges exactly. */
+/**
+ * Length of every line of `text` in UTF-16 units (line breaks \n, \r\n or \r excluded), to end
+ * ranges exactly. One scan without building line strings: it runs on the server thread.
+ */
 export function lineLengths(text: string): number[] {
-  return text.split(/\r\n|\r|\n/).map((l) => l.length);
+  const out: number[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch !== 10 && ch !== 13) continue;
+    out.push(i - start);
+    if (ch === 13 && text.charCodeAt(i + 1) === 10) i++;
+    start = i + 1;
+  }
+  out.push(text.length - start);
+  return out;
 }
 
 function message(r: RowRecord, reason: Reason): string {
