@@ -56,7 +56,10 @@ export class RowActions {
       void vscode.window.showWarningMessage(`Influence Lens: cannot open the file to show row ${row + 1}: ${e instanceof Error ? e.message : String(e)}`);
       return;
     }
-    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    // Reveal where the file is already shown, so a webview beside it (the Influence View) stays visible.
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
+    const column = shown?.viewColumn ?? (vscode.window.activeTextEditor ? vscode.window.activeTextEditor.viewColumn : vscode.ViewColumn.One);
+    const editor = await vscode.window.showTextDocument(doc, { preview: false, viewColumn: column });
     const valid = doc.validateRange(range);
     editor.selection = new vscode.Selection(valid.start, valid.end);
     editor.revealRange(valid, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
