@@ -31,6 +31,8 @@ test('status texts and click actions fit each state', () => {
   assert.equal(phaseWords('train', 'train: epoch 3/20'), 'training epoch 3 of 20');
   assert.equal(phaseWords('influence', 'influence: acc 200/1600 rows'), 'estimating influence: acc 200 of 1600 rows');
   assert.equal(phaseWords('parse', 'parse'), 'parsing');
+  assert.equal(phaseWords('parse', 'parse: Reading /tmp/ws/long-scan.csv'), 'parsing: Reading long-scan.csv');
+  assert.equal(phaseWords('parse', 'parse: Reading C:\\data\\wine.csv'), 'parsing: Reading wine.csv');
 });
 
 test('settings: user values are validated, a bad value falls back alone and is named', () => {

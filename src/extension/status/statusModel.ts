@@ -45,7 +45,9 @@ export function phaseWords(phase: string, message: string): string {
   const word = PHASE_WORDS[phase] ?? phase;
   const detail = message.trim()
     .replace(new RegExp(`^${phase.replace(/[^\w-]/g, '')}:\\s*`), '')
-    .replace(/\b(\d+)\/(\d+)\b/g, '$1 of $2');
+    .replace(/\b(\d+)\/(\d+)\b/g, '$1 of $2')
+    // "Reading /long/path/to/data.csv" → "Reading data.csv": the status bar is narrow.
+    .replace(/(?:[A-Za-z]:)?[\\/](?:[^\s\\/]+[\\/])+([^\s\\/]+)/g, '$1');
   if (!detail || detail.toLowerCase() === word || detail === phase) return word;
   if (detail.toLowerCase().startsWith(word)) return detail;
   return /^epoch\b/i.test(detail) ? `${word} ${detail}` : `${word}: ${detail}`;
