@@ -98,7 +98,7 @@ export function commandHandlers(d: CommandDeps): Record<CommandKey, Handler> {
     showRowInView: (arg) => {
       const a = parseRowArgs(arg);
       if (!a) return badLink();
-      return d.view.show(vscode.Uri.parse(a.uri));
+      return d.view.show(vscode.Uri.parse(a.uri), a.row);
     },
     markReviewed: (arg) => {
       const a = parseRowArgs(arg);

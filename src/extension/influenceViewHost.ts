@@ -13,7 +13,6 @@ import type { DatasetStore } from './results/datasetState';
 import type { RowActions } from './rowActions';
 
 export class InfluenceViewHost implements vscode.Disposable {
-  private readonly panels = new Map<string, InfluenceViewPanel>();
   private readonly serializer: vscode.Disposable;
 
   constructor(
@@ -53,25 +52,20 @@ export class InfluenceViewHost implements vscode.Disposable {
     };
   }
 
-  show(docUri: vscode.Uri): void {
+  /** Open (or reveal) the dataset's panel; with `row`, select that row in it. */
+  show(docUri: vscode.Uri, row?: number): void {
     const result = this.store.get(docUri.toString())?.result;
     if (!result) {
       void vscode.window.showInformationMessage('Influence Lens: compute influence for this file first; the Influence View shows its results.');
       return;
     }
-    this.panels.set(docUri.toString(), InfluenceViewPanel.createOrShow(this.context.extensionUri, docUri, result, this.actionsFor(docUri)));
+    const panel = InfluenceViewPanel.createOrShow(this.context.extensionUri, docUri, result, this.actionsFor(docUri));
+    if (row !== undefined) panel.select(row);
   }
 
-  /** A new result for a dataset whose panel was opened: send it to the page. */
+  /** A new result for a dataset whose panel is open (or restored): send it to the page. */
   resultChanged(uri: string, result: ScanResult): void {
-    const panel = this.panels.get(uri);
-    if (!panel) return;
-    try {
-      panel.update(result);
-    } catch {
-      // The user closed the panel; it reopens on the next "Show Influence View".
-      this.panels.delete(uri);
-    }
+    InfluenceViewPanel.forDocument(vscode.Uri.parse(uri))?.update(result);
   }
 
   dispose(): void {
