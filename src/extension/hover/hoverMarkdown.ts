@@ -19,6 +19,8 @@ export const HOVER_NEIGHBOURS = 3;
  */
 export function escapeMarkdown(text: string, max = MAX_HOVER_TEXT): string {
   return inlineText(text, max)
+    // Bidi and zero-width controls would reorder or hide the text around them: show their code points.
+    .replace(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\u061C\uFEFF]/g, (c) => `\u27e8U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}\u27e9`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
