@@ -107,6 +107,23 @@ async function main(): Promise<void> {
       console.log(`cancel during ${point.label} (${at.phase} ${at.percent}%): ${stoppedBy} after ${ms} ms (target < ${CANCEL_TARGET_MS} ms)${terminated ? ', worker terminated' : ''}`);
     }
 
+    // 3. A request sent right behind a compute carrying the 2.7 MB text waits for that message to be
+    //    transferred and parsed. Measured with cache hits (no scan), with the text and with the path only.
+    const behind = async (withText: boolean): Promise<number[]> => {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const p = { ...computeParams(0), version: 100 + i, ...(withText ? {} : { text: undefined }) };
+        const job = c.rpc.sendRequest<ComputeResult>(Methods.compute, p);
+        const t1 = process.hrtime.bigint();
+        await c.rpc.sendRequest(Methods.result, { uri: p.uri });
+        times.push(round(elapsedMs(t1)));
+        if (!(await job).cached) throw new Error('expected a cache hit');
+      }
+      return times;
+    };
+    const behindCompute = { withTextMs: await behind(true), pathOnlyMs: await behind(false) };
+    console.log(`request right behind a compute message: with the text ${behindCompute.withTextMs.join(', ')} ms; path only ${behindCompute.pathOnlyMs.join(', ')} ms`);
+
     const out = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
@@ -116,6 +133,7 @@ async function main(): Promise<void> {
       scan: { rows: res.rows, flagged: res.flaggedCount, seconds: round(scanMs / 1000) },
       requestLatencyMs: latency,
       serverEventLoopDelayMs: eventLoopDelayMs,
+      requestBehindComputeMessage: behindCompute,
       loadAverage: { atEnd: loadavg().map(round), note: 'machine shared with other jobs; 2 cores' },
       cancelLatencyMs: { runs: cancels, max: Math.max(...cancels.map((x) => x.ms)) },
       targets: { requestMs: LATENCY_TARGET_MS, cancelMs: CANCEL_TARGET_MS },
