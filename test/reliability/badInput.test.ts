@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { analyze, MAX_FILE_BYTES } from '../../src/core/analyze';
 import { InputError, isInputError } from '../../src/core/data/types';
 import { resolveSettings } from '../../src/core/settings';
-import { BAD_CASES, FAST, ODD_BUT_VALID, runCli, STACK_LINE, tempDir } from './helpers';
+import { BAD_CASES, DATASETS, FAST, ODD_BUT_VALID, runCli, STACK_LINE, tempDir } from './helpers';
 
 /** The 60 MB file must be answered (refused or scanned) within this, on a loaded shared machine. */
 const BIG_FILE_BOUND_MS = 30_000;
@@ -120,4 +120,18 @@ test('text handed over from an editor buffer obeys the same size limit as bytes 
   const e = expectInputError(() => analyze({ file: 'buffer.csv', content: big, settings: settingsFor() }));
   assert.equal(e.kind, 'too-large');
   assert.equal(e.file, 'buffer.csv');
+});
+
+test('CLI verify --rows naming rows that were not trained on (validation split) exits 2 with a message, no stack', () => {
+  const file = path.join(DATASETS, 'iris.csv');
+  const scan = runCli(['scan', file, '--format', 'json', ...FAST]);
+  assert.equal(scan.code, 0, scan.stderr);
+  const json = JSON.parse(scan.stdout) as { data: { validationRows: number[] } };
+  const held = json.data.validationRows[0];
+  for (const rows of [String(held), '999999', `0,${held}`]) {
+    const r = runCli(['verify', file, '--rows', rows, ...FAST]);
+    assert.equal(r.code, 2, `--rows ${rows}: exit ${r.code}\n${r.stderr}`);
+    assert.match(r.stderr, /^error: invalid option rows/, r.stderr);
+    assert.doesNotMatch(r.stderr, STACK_LINE);
+  }
 });
