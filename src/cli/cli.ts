@@ -105,6 +105,10 @@ export function buildProgram(): Command {
           return n;
         })
       : r.rows.filter((x) => x.flagged).map((x) => x.row);
+    // Rows held out for validation (or unlabelled) cannot be left out of training: a usage error, not a crash.
+    const trained = new Set(r.rows.map((x) => x.row));
+    const untrained = rows.filter((x) => !trained.has(x));
+    if (untrained.length > 0) throw new SettingsError('rows', `row(s) ${untrained.slice(0, 10).join(', ')} were not trained on (validation split, no label, or past the end); pick trained rows, e.g. from scan --format json`);
     if (rows.length === 0) {
       emit('No rows to verify: nothing was flagged.', undefined);
       return;

@@ -279,6 +279,12 @@ export class DocumentJobs {
     const doc = this.docs.get(uri);
     const latest = doc?.latest;
     if (!doc || !latest) throw new JobFailure(jobError('no-result', uri, 'No scan result for this file yet.', 'Run Influence Lens: Compute Influence first.'));
+    // Only trained rows can be left out of a retraining; others used to surface as an internal error.
+    const trained = new Set(latest.result.rows.map((r) => r.row));
+    const untrained = rows.filter((r) => !trained.has(r));
+    if (untrained.length > 0) {
+      throw new JobFailure(jobError('no-result', latest.input.file, `Data row(s) ${untrained.slice(0, 10).join(', ')} (0-based) were not trained on (validation split or no label), so they cannot be left out.`, 'Verify flagged or other trained rows.'));
+    }
     progress?.begin('Influence Lens: verify', 0, 'queued', false);
     let stopped = false;
     let active: WorkerCall | undefined;
