@@ -103,15 +103,27 @@ export const wineDecorations: Check = async (c) => {
   const share = hits / got.size;
   if (share < MIN_FLIP_SHARE) fail(`${hits} of ${got.size} decorated rows are known flips (${(share * 100).toFixed(0)}% < ${MIN_FLIP_SHARE * 100}%)`);
   await c.wb.gotoLine(Math.min(...expected));
+  await waitDecorated(c, expected);
   await c.wb.screenshot(join(c.shots, 'vscode-editor-highlights.png'));
   const sample = found.get(Math.min(...expected))!.join(' ');
   return `${got.size} decorated lines = flagged rows' lines; ${hits}/${got.size} known flips; e.g. "${sample}"`;
 };
 
+/** Waits until every expected line now on screen shows its after-text (decorations follow scrolling with a debounce). */
+async function waitDecorated(c: Ctx, expected: Set<number>): Promise<void> {
+  const ok = await pollUntil(async () => {
+    const lines = await c.wb.renderedLines();
+    const due = lines.filter((l) => expected.has(l.line));
+    return due.length > 0 && due.every((l) => l.after.some((t) => AFTER_TEXT.test(t)));
+  }, DECORATION_SETTLE_MS * 2);
+  if (!ok) fail('flagged lines on screen lost their after-text after scrolling back');
+}
+
 export const wineHover: Check = async (c) => {
   const wine = c.wine ?? fail('needs the wine scan');
   const target = wine.flagged[0];
   await c.wb.gotoLine(target.line);
+  await waitDecorated(c, new Set(wine.flagged.map((r) => r.line)));
   const text = await c.wb.hoverLine(target.line, /Labelled/);
   const want = [/Labelled/, /Show in Influence View/, /Remove Row/i, new RegExp(`Labelled ${target.label.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)];
   const missing = want.filter((w) => !w.test(text));
