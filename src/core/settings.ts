@@ -6,7 +6,6 @@
 
 export type ModelKind = 'auto' | 'softmax' | 'mlp' | 'linear';
 export type EstimatorKind = 'auto' | 'acc' | 'sgd-ie' | 'loo';
-export type BackendKind = 'auto' | 'js' | 'wasm' | 'tfjs-node';
 
 export interface Settings {
   readonly model: ModelKind;
@@ -34,7 +33,6 @@ export interface Settings {
   /** Number of time windows; 0 = one window per epoch. */
   readonly windows: number;
   readonly maxDecoratedRows: number;
-  readonly backend: BackendKind;
   readonly diagnostics: boolean;
   /** Memory budget for estimator state in MiB (ACC keeps n × p numbers). */
   readonly memoryBudgetMiB: number;
@@ -59,7 +57,6 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   threshold: 0,
   windows: 0,
   maxDecoratedRows: 5000,
-  backend: 'auto',
   diagnostics: false,
   memoryBudgetMiB: 1024,
 }) as Settings;
@@ -135,7 +132,6 @@ export function resolveSettings(input: Partial<Record<keyof Settings, unknown>> 
     threshold: num('threshold', v('threshold'), 0, 1e6),
     windows: int('windows', v('windows'), 0, 1000),
     maxDecoratedRows: int('maxDecoratedRows', v('maxDecoratedRows'), 0, 1_000_000),
-    backend: oneOf('backend', v('backend'), ['auto', 'js', 'wasm', 'tfjs-node'] as const),
     diagnostics: typeof v('diagnostics') === 'boolean' ? (v('diagnostics') as boolean) : (() => { throw new SettingsError('diagnostics', 'expected true or false'); })(),
     memoryBudgetMiB: int('memoryBudgetMiB', v('memoryBudgetMiB'), 16, 65536),
   });

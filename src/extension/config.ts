@@ -8,7 +8,7 @@ import type { Settings } from '../core/settings';
 import { CONFIG_SECTION, settingsFromConfiguration } from './configMapping';
 
 /** Settings a workspace may not set while untrusted (they name files to read or native code to load). */
-export const RESTRICTED_KEYS: ReadonlySet<keyof Settings> = new Set<keyof Settings>(['validationFile', 'backend']);
+export const RESTRICTED_KEYS: ReadonlySet<keyof Settings> = new Set<keyof Settings>(['validationFile']);
 
 export class ConfigReader implements vscode.Disposable {
   private readonly reported = new Set<string>();
