@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { analyze, MAX_FILE_BYTES } from '../../src/core/analyze';
 import { InputError, isInputError } from '../../src/core/data/types';
 import { resolveSettings } from '../../src/core/settings';
-import { BAD_CASES, DATASETS, FAST, ODD_BUT_VALID, runCli, STACK_LINE, tempDir } from './helpers';
+import { BAD_CASES, DATASETS, FAST, ODD_BUT_VALID, runCli, runCliAsync, STACK_LINE, tempDir } from './helpers';
 
 /** The 60 MB file must be answered (refused or scanned) within this, on a loaded shared machine. */
 const BIG_FILE_BOUND_MS = 30_000;
@@ -54,10 +54,11 @@ test(`analyze(): ${BAD_CASES.length} bad datasets are refused with kind, file, l
   }
 });
 
-test(`CLI: the same ${BAD_CASES.length} datasets exit 2 with file:line and the hint on stderr, no stack trace`, () => {
-  for (const c of BAD_CASES) {
-    const file = fileOf(c.name, c.content);
-    const r = runCli(['scan', file, ...FAST, ...(c.flags ?? [])]);
+test(`CLI: the same ${BAD_CASES.length} datasets exit 2 with file:line and the hint on stderr, no stack trace`, async () => {
+  const runs = await Promise.all(BAD_CASES.map((c) => runCliAsync(['scan', fileOf(c.name, c.content), ...FAST, ...(c.flags ?? [])])));
+  for (const [k, c] of BAD_CASES.entries()) {
+    const file = path.join(dir, c.name);
+    const r = runs[k];
     assert.equal(r.code, 2, `${c.name}: exit ${r.code}\n${r.stderr}`);
     assert.equal(r.stdout, '', `${c.name}: nothing on stdout`);
     assert.ok(r.stderr.startsWith('error: '), `${c.name}: ${r.stderr}`);

@@ -40,13 +40,13 @@ function listing(dir: string): string[] {
 test('CLI scan/verify/check, analyze() and the server leave read-only datasets untouched and add no file beside them', async () => {
   const dir = tempDir('il-rel-ro-');
   try {
-    const names = ['wine-noisy.csv', 'spam-2k-noisy.jsonl'];
-    const files = names.map((n) => {
-      const p = path.join(dir, n);
-      copyFileSync(path.join(DATASETS, n), p);
-      chmodSync(p, 0o444);
-      return p;
-    });
+    // A CSV from the shared datasets and the first 300 lines of the spam JSONL (text features), kept small for speed.
+    const csv = path.join(dir, 'wine-noisy.csv');
+    copyFileSync(path.join(DATASETS, 'wine-noisy.csv'), csv);
+    const jsonl = path.join(dir, 'spam-300.jsonl');
+    writeFileSync(jsonl, `${readFileSync(path.join(DATASETS, 'spam-2k-noisy.jsonl'), 'utf8').split('\n').slice(0, 300).join('\n')}\n`);
+    const files = [csv, jsonl];
+    for (const f of files) chmodSync(f, 0o444);
     const before = files.map(snapshot);
     const listed = listing(dir);
     const check = (what: string): void => {

@@ -66,7 +66,9 @@ test('memory budget: ACC and SGD-IE state in chunks of a few rows or all at once
       const chunked = engineOn('wine-noisy.csv', budget, estimator);
       assert.equal(chunked.estimatorUsed, estimator);
       assertClose(chunked.influence, whole.influence, `${estimator} influence at ${budget} MiB`);
-      assertClose(chunked.selfInfluence, whole.selfInfluence, `${estimator} self-influence at ${budget} MiB`);
+      // SGD-IE skips self-influence (NaN, with a note) when its forward state exceeds the budget: compare it only where both have it.
+      if (estimator === 'acc' || !chunked.selfInfluence.some(Number.isNaN)) assertClose(chunked.selfInfluence, whole.selfInfluence, `${estimator} self-influence at ${budget} MiB`);
+      else assert.ok(chunked.notes.some((n) => /memory budget/.test(n)), 'the skipped self-influence is explained');
       chunked.windowCumulative.forEach((w, k) => assertClose(w, whole.windowCumulative[k], `${estimator} window ${k}`));
       assert.deepEqual(ranking(chunked.influence), ranking(whole.influence), `${estimator} ranking at ${budget} MiB`);
     }

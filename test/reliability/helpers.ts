@@ -2,7 +2,7 @@
  * Shared pieces of the reliability tests: paths, the built CLI as a child process, temp
  * folders, and the catalogue of bad datasets every entry point must refuse cleanly.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -27,6 +27,17 @@ export function runCli(args: string[], cwd = ROOT): CliRun {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: CLI_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
+}
+
+/** runCli without blocking, so independent runs overlap (most of a run is node start-up). */
+export function runCliAsync(args: string[], cwd = ROOT): Promise<CliRun> {
+  const t0 = process.hrtime.bigint();
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: CLI_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      resolve({ code, stdout, stderr, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+    });
+  });
 }
 
 export function tempDir(prefix: string): string {
