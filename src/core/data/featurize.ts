@@ -157,14 +157,12 @@ function numericBlock(table: ParsedTable, col: ColumnSchema, train: Int32Array):
   const values = new Float64Array(n);
   for (let r = 0; r < n; r++) {
     const cell = table.rows[r][col.index];
-    if (isMissing(cell)) { values[r] = NaN; continue; }
-    const v = parseNumber(cell as string);
-    if (!Number.isFinite(v)) {
-      // NaN here means a non-number in a column inferred numeric elsewhere (schema from other rows).
-      if (Number.isNaN(v)) { values[r] = NaN; continue; }
-      throw nonFinite(table, r, col.name, trimCell(cell as string));
-    }
-    values[r] = v;
+    const v = cell === null ? NaN : parseNumber(cell);
+    if (Number.isFinite(v)) { values[r] = v; continue; }
+    // Missing tokens parse as NaN; so does a non-number in a column whose schema came from
+    // other rows: both are missing here. Only ±Infinity is an error.
+    if (!Number.isNaN(v)) throw nonFinite(table, r, col.name, trimCell(cell as string));
+    values[r] = NaN;
   }
   let present = 0, maxAbs = 0;
   for (let i = 0; i < train.length; i++) {
