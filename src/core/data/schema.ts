@@ -134,7 +134,8 @@ function scanColumn(table: ParsedTable, c: number): ColumnStats {
       }
     }
     if (texts !== null) texts.add(s);
-    if (s.indexOf(' ') >= 0) withSpace++;
+    // Numbers never hold spaces, so numeric cells before a column turns out textual add nothing.
+    if (!numeric && s.indexOf(' ') >= 0) withSpace++;
   }
   const isNumeric = numeric && present > 0;
   return { present, distinct: isNumeric ? values.size : texts?.size ?? 0, numeric: isNumeric, allIntegers, totalLength, withSpace };
