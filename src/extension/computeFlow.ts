@@ -76,7 +76,9 @@ export class ComputeFlow {
     const params: ComputeParams & { workDoneToken: string } = {
       uri: key,
       path: uri.scheme === 'file' ? uri.fsPath : key,
-      ...(doc ? { text: doc.getText() } : {}),
+      // A saved file is read by the server itself: sending megabytes of unchanged text would
+      // delay every request queued behind it. Unsaved or untitled text must travel.
+      ...(doc && (doc.isDirty || uri.scheme !== 'file') ? { text: doc.getText() } : {}),
       version,
       settings: { ...settings, validationFile },
       workDoneToken: `influenceLens/compute/${++this.tokenCounter}`,
