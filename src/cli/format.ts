@@ -32,7 +32,7 @@ export function formatTable(r: ScanResult): string {
     String(x.row),
     String(x.line),
     clip(x.label, 16),
-    `${clip(x.predicted, 16)} ${percent(x.confidence)}`,
+    r.data.task === 'classification' ? `${clip(x.predicted, 16)} ${percent(x.confidence)}` : clip(x.predicted, 16),
     x.reasons.join('+'),
     influenceInWords(x.influence),
     formatNumber(x.looLoss),

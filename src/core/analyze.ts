@@ -199,10 +199,12 @@ function buildResult(
       skipped,
     },
     metrics: {
-      epochs: engine.epochs,
+      // Accuracy does not apply to a numeric target: the engine says NaN, the result says 0
+      // (JSON has no NaN), and readers look at `data.task`.
+      epochs: engine.epochs.map((e) => ({ ...e, trainAccuracy: finiteOr0(e.trainAccuracy), valAccuracy: finiteOr0(e.valAccuracy) })),
       valLoss: engine.valLoss,
-      valAccuracy: engine.valAccuracy,
-      trainAccuracy: engine.trainAccuracy,
+      valAccuracy: finiteOr0(engine.valAccuracy),
+      trainAccuracy: finiteOr0(engine.trainAccuracy),
       majorityRate: Number.isNaN(engine.majorityRate) ? 0 : engine.majorityRate,
       beatsMajority,
     },
@@ -213,6 +215,10 @@ function buildResult(
     rows: records,
     ...(engine.approximation ? { approximation: engine.approximation } : {}),
   };
+}
+
+function finiteOr0(x: number): number {
+  return Number.isFinite(x) ? x : 0;
 }
 
 function formatValue(x: number): string {

@@ -116,3 +116,19 @@ test('bad input: exit 2 with a message naming the file (and line where there is 
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /nope\.csv: cannot read the file \(no such file\)/);
 });
+
+test('a numeric label scans as regression and still matches the result schema', () => {
+  let seed = 1;
+  const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const lines = ['x1,x2,target'];
+  for (let i = 0; i < 120; i++) {
+    const a = rnd() * 10, b = rnd() * 5;
+    lines.push(`${a.toFixed(3)},${b.toFixed(3)},${(3 * a - 2 * b + rnd()).toFixed(3)}`);
+  }
+  const r = run(['scan', file('regression.csv', lines.join('\n') + '\n'), '--format', 'json', '--epochs', '3']);
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout) as { data: { task: string }; settings: { modelUsed: string } };
+  assert.ok(validateResult(json), JSON.stringify(validateResult.errors?.slice(0, 3)));
+  assert.equal(json.data.task, 'regression');
+  assert.equal(json.settings.modelUsed, 'linear');
+});

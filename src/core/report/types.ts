@@ -102,6 +102,7 @@ export interface ScanResult {
     /** Rows left out of training (missing label), with 1-based line. */
     skipped: { row: number; line: number; reason: string }[];
   };
+  /** Accuracies are 0 for a numeric target (regression), where they do not apply. */
   metrics: {
     epochs: EpochMetrics[];
     valLoss: number;
