@@ -15,14 +15,16 @@ export async function visibleViewFrames(page: Page): Promise<Frame[]> {
   const out: Frame[] = [];
   for (const outer of page.frames()) {
     if (outer.isDetached() || !decodeURIComponent(outer.url()).toLowerCase().includes(`extensionid=${EXTENSION_ID}`)) continue;
-    const shown = await (await outer.frameElement()).evaluate((el) => {
-      const r = el.getBoundingClientRect();
-      const style = getComputedStyle(el);
+    // VS Code replaces webview frames while a panel loads: a frame can be detached between
+    // listing and inspecting it, which counts as "not visible yet", never as a failure.
+    const shown = await outer.frameElement().then((el) => el.evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      const style = getComputedStyle(e);
       return r.width > 0 && r.height > 0 && style.visibility !== 'hidden' && style.display !== 'none';
-    }).catch(() => false);
+    })).catch(() => false);
     if (!shown) continue;
     for (const inner of outer.childFrames()) {
-      const id = await (await inner.frameElement()).evaluate((el) => el.id).catch(() => '');
+      const id = await inner.frameElement().then((el) => el.evaluate((e) => e.id)).catch(() => '');
       if (id === 'active-frame') out.push(inner);
     }
   }
