@@ -145,7 +145,9 @@ export async function clickTableRow(frame: Frame, index: number): Promise<void> 
 export async function markupAudit(frame: Frame, markers: string[]): Promise<{ dataScripts: number; foreign: string[]; bodyClass: string }> {
   return frame.evaluate((ms) => ({
     dataScripts: Array.from(document.querySelectorAll('script')).filter((s) => ms.some((m) => (s.textContent ?? '').includes(m))).length,
+    // HTML elements an e-mail would bring; the charts' own SVG <title> tooltips are not that.
     foreign: Array.from(document.querySelectorAll('body meta, body title, body head, body iframe, body form, body object, body embed, font, center, marquee'))
+      .filter((e) => e.namespaceURI !== 'http://www.w3.org/2000/svg')
       .map((e) => e.outerHTML.slice(0, 80)),
     bodyClass: document.body.className,
   }), markers);
