@@ -232,13 +232,20 @@ export class Workbench {
    * (the action list sits under a pointer-blocking overlay).
    */
   async applyQuickFix(title: RegExp): Promise<void> {
-    await this.page.keyboard.press('Control+.');
     const rows = '.action-widget .monaco-list-row';
     let offered: string[] = [];
-    const shown = await pollUntil(async () => {
-      offered = await this.page.evaluate((sel) => Array.from(document.querySelectorAll(sel)).map((r) => (r.textContent ?? '').trim()), rows);
-      return offered.some((t) => title.test(t));
-    }, UI_TIMEOUT_MS);
+    // Ctrl+. is lost when it lands while a hover or the previous widget still holds focus, or
+    // before the code action provider has the results: ask again a few times within the bound.
+    const attempts = 4;
+    let shown = false;
+    for (let attempt = 0; attempt < attempts && !shown; attempt++) {
+      if (attempt > 0) await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('Control+.');
+      shown = await pollUntil(async () => {
+        offered = await this.page.evaluate((sel) => Array.from(document.querySelectorAll(sel)).map((r) => (r.textContent ?? '').trim()), rows);
+        return offered.some((t) => title.test(t));
+      }, UI_TIMEOUT_MS / attempts);
+    }
     if (!shown) {
       await this.page.keyboard.press('Escape');
       throw new Error(`no quick fix matching ${title} (Ctrl+. offered ${JSON.stringify(offered)})`);
