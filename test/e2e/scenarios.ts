@@ -128,6 +128,9 @@ export const wineHover: Check = async (c) => {
   const want = [/Labelled/, /Show in Influence View/, /Remove Row/i, new RegExp(`Labelled ${target.label.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)];
   const missing = want.filter((w) => !w.test(text));
   if (missing.length) fail(`hover over line ${target.line} lacks ${missing.join(', ')}: ${JSON.stringify(text.slice(0, 400))}`);
+  // The hover fades in: wait until it is opaque so the README picture is readable.
+  await pollUntil(async () => c.page.evaluate(() => Array.from(document.querySelectorAll<HTMLElement>('.monaco-hover'))
+    .some((h) => h.offsetParent !== null && getComputedStyle(h).opacity === '1')), UI_TIMEOUT_MS);
   await c.wb.screenshot(join(c.shots, 'vscode-hover.png'));
   await c.page.keyboard.press('Escape');
   return `hover on line ${target.line}: ${JSON.stringify(text.split('\n').slice(0, 3).join(' / ').slice(0, 160))}`;
