@@ -61,19 +61,9 @@ export function runForward(ctx: InfluenceContext, req: EstimateRequest, correcti
   const seed = req.seed ?? 0;
 
   // Query gradients at boundaries and eval steps, computed once for all chunks.
-  const bIndex = new Map<number, number>(boundaries.map((t, k) => [t, k]));
-  const eIndex = new Map<number, number>(evalSteps.map((t, k) => [t, k]));
   const qB = boundaries.map((t) => queryGrad(ctx, queries[0], traj.theta(t)));
   const qE = evalSteps.map((t) => queries.map((q) => queryGrad(ctx, q, traj.theta(t))));
-
-  const snapshots: Snapshot[] = evalSteps.map((step) => ({
-    step,
-    queries: queries.map(() => new Float64Array(n)),
-    self: req.self ? new Float64Array(n) : null,
-    deltas: req.keepDeltas ? new Float64Array(n * pd) : null,
-  }));
-  const cumulative = boundaries.map(() => new Float64Array(n));
-  const inWindow = wantIn ? boundaries.slice(1).map(() => new Float64Array(n)) : null;
+  const { bIndex, eIndex, snapshots, cumulative, inWindow } = allocateOutputs(req, boundaries, evalSteps, queries.length, n, pd, wantIn);
 
   const rowSlot = new Int32Array(X.rows).fill(-1);
   const totalWork = Math.max(1, Math.ceil(n / chunk) * (end - start));
@@ -170,4 +160,38 @@ export function zeroSlots(lay: ParamLayout, S: Float64Array, M: number, from: nu
     const base = M * b.offset, w = M * b.cols;
     for (let r = 0; r < b.rows; r++) S.fill(0, base + r * w + from * b.cols, base + r * w + to * b.cols);
   }
+}
+
+/**
+ * Per-row output buffers shared by the forward estimators and LOO replay: a snapshot per
+ * evaluation step (queries, optional self-influence and δ rows of width `width`), cumulative
+ * window values per boundary, in-window values per window, and step → index maps.
+ */
+export function allocateOutputs(
+  req: Pick<EstimateRequest, 'self' | 'keepDeltas'>,
+  boundaries: readonly number[],
+  evalSteps: readonly number[],
+  nQueries: number,
+  n: number,
+  width: number,
+  wantIn: boolean,
+): {
+  bIndex: Map<number, number>;
+  eIndex: Map<number, number>;
+  snapshots: Snapshot[];
+  cumulative: Float64Array[];
+  inWindow: Float64Array[] | null;
+} {
+  return {
+    bIndex: new Map<number, number>(boundaries.map((t, k) => [t, k])),
+    eIndex: new Map<number, number>(evalSteps.map((t, k) => [t, k])),
+    snapshots: evalSteps.map((step) => ({
+      step,
+      queries: Array.from({ length: nQueries }, () => new Float64Array(n)),
+      self: req.self ? new Float64Array(n) : null,
+      deltas: req.keepDeltas ? new Float64Array(n * width) : null,
+    })),
+    cumulative: boundaries.map(() => new Float64Array(n)),
+    inWindow: wantIn ? boundaries.slice(1).map(() => new Float64Array(n)) : null,
+  };
 }

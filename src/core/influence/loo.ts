@@ -10,9 +10,9 @@ import { evaluateStack, rowLosses } from '../model/objective';
 import { type ParamLayout, stackGet, stackScaleAdd } from '../model/types';
 import { checkCancel, type Hooks } from '../train/trainer';
 import { shrink } from '../train/trajectory';
-import { chunkRowsFor } from './forward';
+import { allocateOutputs, chunkRowsFor } from './forward';
 import { queryValues } from './queries';
-import type { EstimateRequest, EstimateResult, Estimator, InfluenceContext, Snapshot } from './types';
+import type { EstimateRequest, EstimateResult, Estimator, InfluenceContext } from './types';
 
 /** Write θ into model slots [from, to) of a stack of M models. */
 function fillSlots(lay: ParamLayout, S: Float64Array, M: number, from: number, to: number, theta: Float64Array): void {
@@ -111,16 +111,7 @@ export const looEstimator: Estimator = {
     const refB = boundaries.map((t) => queryValues(ctx, queries[0], traj.theta(t), 1)[0]);
     const refE = evalSteps.map((t) => queries.map((q) => queryValues(ctx, q, traj.theta(t), 1)[0]));
     const refLoss = evalSteps.map((t) => (req.self ? rowLosses(model, traj.theta(t), X, y) : null));
-    const bIndex = new Map<number, number>(boundaries.map((t, k) => [t, k]));
-    const eIndex = new Map<number, number>(evalSteps.map((t, k) => [t, k]));
-    const snapshots: Snapshot[] = evalSteps.map((step) => ({
-      step,
-      queries: queries.map(() => new Float64Array(n)),
-      self: req.self ? new Float64Array(n) : null,
-      deltas: req.keepDeltas ? new Float64Array(n * p) : null,
-    }));
-    const cumulative = boundaries.map(() => new Float64Array(n));
-    const inWindow = wantIn ? boundaries.slice(1).map(() => new Float64Array(n)) : null;
+    const { bIndex, eIndex, snapshots, cumulative, inWindow } = allocateOutputs(req, boundaries, evalSteps, queries.length, n, p, wantIn);
     const tmp = new Float64Array(p);
     const total = Math.max(1, Math.ceil(n / chunk) * (end - start));
     let done = 0;
