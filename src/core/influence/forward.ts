@@ -10,10 +10,11 @@
  * change any number (each row's recursion is independent).
  */
 import { selectRows } from '../linalg/features';
-import { rowGradsWithL2 } from '../model/objective';
-import { type ParamLayout, stackAxpy, stackDotAll, stackGet, stackScaleAdd } from '../model/types';
+import type { ParamLayout } from '../model/types';
 import { checkCancel, type Hooks } from '../train/trainer';
 import { shrink } from '../train/trajectory';
+import { type ForwardState, StackForwardState, type StepInput } from './forwardState';
+import { GlmForwardState } from './glmState';
 import { queryGrad } from './queries';
 import { type EstimateRequest, type EstimateResult, F64, type InfluenceContext, type Snapshot } from './types';
 
@@ -40,7 +41,8 @@ export function chunkRowsFor(req: EstimateRequest, p: number, slots: number): nu
 /**
  * Run the forward recursion for `req.rows` with the given correction. Returns snapshots at
  * the eval steps (query values, self-influence, deltas), primary-query values at every
- * boundary, and in-window values when requested.
+ * boundary, and in-window values when requested. Softmax and linear models use the fused
+ * GLM state (same numbers up to rounding; `req.genericState` forces the stacked one).
  */
 export function runForward(ctx: InfluenceContext, req: EstimateRequest, correction: Correction, estimator: 'acc' | 'sgd-ie', hooks?: Hooks): EstimateResult {
   const { model, traj, X, y, l2 } = ctx;
@@ -54,11 +56,15 @@ export function runForward(ctx: InfluenceContext, req: EstimateRequest, correcti
   const lastOnly = !!req.lastLayerOnly;
   const lay: ParamLayout = lastOnly ? model.lastLayer : model.layout;
   const off = lastOnly ? model.lastLayerOffset : 0;
-  const pd = lay.size, p = model.p;
+  const pd = lay.size;
   const n = req.rows.length;
   const slotsPerRow = wantIn ? 2 : 1;
   const chunk = chunkRowsFor(req, pd, slotsPerRow);
   const seed = req.seed ?? 0;
+  const glm = model.glmHead && !req.genericState ? model.glmHead : null;
+  // Steps handed to the state at once: the GLM state runs each panel of rows through all of
+  // them while it is in cache. Cancellation is still checked between panels.
+  const group = 32;
 
   // Query gradients at boundaries and eval steps, computed once for all chunks.
   const qB = boundaries.map((t) => queryGrad(ctx, queries[0], traj.theta(t)));
@@ -66,85 +72,76 @@ export function runForward(ctx: InfluenceContext, req: EstimateRequest, correcti
   const { bIndex, eIndex, snapshots, cumulative, inWindow } = allocateOutputs(req, boundaries, evalSteps, queries.length, n, pd, wantIn);
 
   const rowSlot = new Int32Array(X.rows).fill(-1);
+  const events = [...new Set([...boundaries, ...evalSteps])].sort((a, b) => a - b);
   const totalWork = Math.max(1, Math.ceil(n / chunk) * (end - start));
   let done = 0;
   for (let c0 = 0; c0 < n; c0 += chunk) {
     const rows = req.rows.subarray(c0, Math.min(n, c0 + chunk));
     const m = rows.length, M = m * slotsPerRow;
     rows.forEach((r, j) => { rowSlot[r] = j; });
-    const D = new Float64Array(M * pd);
-    const HD = new Float64Array(M * pd);
-    const coef = new Float64Array(M);
+    const st: ForwardState = glm ? new GlmForwardState(model, glm, M, traj.batchSize) : new StackForwardState(model, lay, off, lastOnly, M);
     const dots = new Float64Array(M);
     const tmp = new Float64Array(pd);
 
-    for (let t = start; t <= end; t++) {
-      const kb = bIndex.get(t);
-      if (kb !== undefined) {
-        stackDotAll(lay, D, M, qB[kb], dots, off);
-        for (let j = 0; j < m; j++) cumulative[kb][c0 + j] = dots[j];
-        if (wantIn) {
-          if (kb > 0) for (let j = 0; j < m; j++) inWindow![kb - 1][c0 + j] = dots[m + j];
-          // Restart the in-window state (slots m..2m−1).
-          zeroSlots(lay, D, M, m, M);
-        }
-      }
-      const ke = eIndex.get(t);
-      if (ke !== undefined) {
-        const snap = snapshots[ke];
-        stackDotAll(lay, D, M, qE[ke][0], dots, off);
-        queries.forEach((_, qi) => {
-          if (qi > 0) stackDotAll(lay, D, M, qE[ke][qi], dots, off);
-          for (let j = 0; j < m; j++) snap.queries[qi][c0 + j] = dots[j];
-        });
-        if (snap.self) {
-          const G = new Float64Array(m * p);
-          model.rowGrads(traj.theta(t), selectRows(X, rows), Float64Array.from(rows, (r) => y[r]), G);
-          for (let j = 0; j < m; j++) {
-            stackGet(lay, D, M, j, tmp);
-            let s = 0;
-            for (let a = 0; a < pd; a++) s += tmp[a] * G[j * p + off + a];
-            snap.self[c0 + j] = s;
-          }
-        }
-        if (snap.deltas) for (let j = 0; j < m; j++) snap.deltas.set(stackGet(lay, D, M, j, tmp), (c0 + j) * pd);
-      }
-      if (t === end) break;
-      checkCancel(hooks);
-
-      const theta = traj.theta(t);
+    /** The recursion's inputs at step t for a chunk of m rows. */
+    const stepInput = (t: number, m: number): StepInput => {
       const batch = traj.batch(t);
       const b = batch.length, eta = traj.etas[t];
-      const Xb = selectRows(X, batch);
-      const yb = Float64Array.from(batch, (r) => y[r]);
       // Which batch positions belong to rows of this chunk, and which get the own-term removed.
-      const inPos: number[] = [], inSlot: number[] = [];
+      const fPos: number[] = [], fSlot: number[] = [];
       const exModel: number[] = [], exPos: number[] = [];
       for (let s = 0; s < b; s++) {
         const j = rowSlot[batch[s]];
         if (j < 0) continue;
-        inPos.push(s); inSlot.push(j);
+        fPos.push(s); fSlot.push(j);
         const apply = correction === 'full' || (correction === 'random' && coin(seed, t, batch[s]));
         if (apply) {
           exModel.push(j); exPos.push(s);
           if (wantIn) { exModel.push(j + m); exPos.push(s); }
         }
       }
-      const ex = { model: Int32Array.from(exModel), pos: Int32Array.from(exPos), count: exModel.length };
-      model.hvpStack(theta, Xb, yb, D, M, ex, HD, lastOnly);
-      coef.fill(shrink(eta, b, l2, b));
-      const shrinkOne = shrink(eta, b, l2, b - 1);
-      for (let q = 0; q < ex.count; q++) coef[ex.model[q]] = shrinkOne;
-      stackScaleAdd(lay, D, M, coef, -eta / b, HD);
-      if (inPos.length > 0) {
-        const G = rowGradsWithL2(model, theta, selectRows(Xb, inPos), Float64Array.from(inPos, (s) => yb[s]), l2, new Float64Array(inPos.length * p));
-        for (let q = 0; q < inPos.length; q++) {
-          stackAxpy(lay, D, M, inSlot[q], eta / b, G, q * p + off);
-          if (wantIn) stackAxpy(lay, D, M, inSlot[q] + m, eta / b, G, q * p + off);
+      return {
+        theta: traj.theta(t), Xb: selectRows(X, batch), yb: Float64Array.from(batch, (r) => y[r]),
+        alpha: eta / b, shrinkAll: shrink(eta, b, l2, b), shrinkOne: shrink(eta, b, l2, b - 1), l2,
+        ex: { model: Int32Array.from(exModel), pos: Int32Array.from(exPos), count: exModel.length },
+        forcing: { count: fPos.length, pos: Int32Array.from(fPos), slot: Int32Array.from(fSlot), slots: slotsPerRow, stride: m },
+      };
+    };
+
+    for (let t = start; t <= end; t++) {
+      const kb = bIndex.get(t);
+      if (kb !== undefined) {
+        st.dotAll(qB[kb], off, dots);
+        for (let j = 0; j < m; j++) cumulative[kb][c0 + j] = dots[j];
+        if (wantIn) {
+          if (kb > 0) for (let j = 0; j < m; j++) inWindow![kb - 1][c0 + j] = dots[m + j];
+          // Restart the in-window state (slots m..2m−1).
+          st.zero(m, M);
         }
       }
-      done++;
-      if (hooks?.onProgress && (done & 15) === 0) hooks.onProgress(done / totalWork, `${estimator} ${Math.min(n, c0 + m)}/${n} rows`);
+      const ke = eIndex.get(t);
+      if (ke !== undefined) {
+        const snap = snapshots[ke];
+        queries.forEach((_, qi) => {
+          st.dotAll(qE[ke][qi], off, dots);
+          for (let j = 0; j < m; j++) snap.queries[qi][c0 + j] = dots[j];
+        });
+        if (snap.self) {
+          st.selfDots(traj.theta(t), selectRows(X, rows), Float64Array.from(rows, (r) => y[r]), dots);
+          for (let j = 0; j < m; j++) snap.self[c0 + j] = dots[j];
+        }
+        if (snap.deltas) for (let j = 0; j < m; j++) snap.deltas.set(st.get(j, tmp), (c0 + j) * pd);
+      }
+      if (t === end) break;
+      checkCancel(hooks);
+      // Steps up to the next event (boundary or eval step), at most `group`, in one call.
+      const stop = Math.min(end, t + group, ...events.filter((e) => e > t).slice(0, 1));
+      const steps: StepInput[] = [];
+      for (let s = t; s < stop; s++) steps.push(stepInput(s, m));
+      st.advance(steps, () => checkCancel(hooks));
+      done += stop - t;
+      t = stop - 1;
+      if (hooks?.onProgress) hooks.onProgress(done / totalWork, `${estimator} ${Math.min(n, c0 + m)}/${n} rows`);
     }
     rows.forEach((r) => { rowSlot[r] = -1; });
   }
@@ -152,14 +149,6 @@ export function runForward(ctx: InfluenceContext, req: EstimateRequest, correcti
   if (lastOnly && model.kind === 'mlp') notes.push('δ restricted to the last layer (W2); influence through W1 is ignored.');
   if (correction === 'random') notes.push('own-term correction applied with probability 1/2 per appearance.');
   return { estimator, rows: req.rows, snapshots, boundaries, cumulative, inWindow, chunkRows: chunk, notes };
-}
-
-/** Zero model slots [from, to) of a stack of M models. */
-export function zeroSlots(lay: ParamLayout, S: Float64Array, M: number, from: number, to: number): void {
-  for (const b of lay.blocks) {
-    const base = M * b.offset, w = M * b.cols;
-    for (let r = 0; r < b.rows; r++) S.fill(0, base + r * w + from * b.cols, base + r * w + to * b.cols);
-  }
 }
 
 /**

@@ -60,6 +60,8 @@ export interface EstimateRequest {
   correction?: 'full' | 'random';
   /** Seed for the random correction. */
   seed?: number;
+  /** Use the generic stacked state even where a structured one exists (tests, benchmarks). */
+  genericState?: boolean;
   /** Step at which the state starts at zero (default 0); used for last-window-only runs. */
   startStep?: number;
 }

@@ -32,6 +32,7 @@ export function createGlm(kind: 'softmax' | 'linear', d: number, classes: number
     head: head.kind,
     lastLayer: layout,
     lastLayerOffset: 0,
+    glmHead: head,
 
     init(rng: Rng) {
       const th = new Float64Array(p);

@@ -18,6 +18,7 @@
  */
 import type { FeatureMatrix } from '../data/types';
 import type { Rng } from '../rng';
+import type { Head } from './head';
 
 export type ModelKind = 'softmax' | 'mlp' | 'linear';
 
@@ -61,6 +62,11 @@ export interface Model {
    */
   readonly lastLayer: ParamLayout;
   readonly lastLayerOffset: number;
+  /**
+   * Generalised linear models only (outputs Wᵀx, W = the whole θ as d × K): the output head,
+   * which lets estimators use the factored per-row Hessian x xᵀ ⊗ A.
+   */
+  readonly glmHead?: Head;
 
   /** A fresh θ_0 (length p) drawn from `rng`. */
   init(rng: Rng): Float64Array;

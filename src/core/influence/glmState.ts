@@ -1,0 +1,444 @@
+/**
+ * Forward-mode state for generalised linear models (softmax and linear regression), the
+ * fast path of `runForward`. For W ∈ R^{d×K} the batch Hessian applied to δ_j factors
+ * through the batch rows: H_S δ_j = Σ_i x_i ⊗ A_i (δ_jᵀ x_i), so one step costs
+ * 4·nnz(X_S)·K multiply-adds per tracked row and never touches features absent from the
+ * batch (sparse text stays sparse).
+ *
+ * Three things make it fast:
+ *  - Softmax curvature A = diag(p) − ppᵀ annihilates the all-ones vector and returns vectors
+ *    summing to zero, so per feature only the zero-sum part z of δ (K − 1 numbers: the last
+ *    class is minus the sum of the others) meets the Hessian; the per-feature mean m of δ
+ *    changes only by the λθ forcing and shrinkage. Binary classification does half the work.
+ *  - Lazy L2 shrinkage: δ_j = σ_j · D̃_j with one scale per tracked row. The uniform factor
+ *    (1 − ηλ) of every step is folded into σ_j instead of a pass over all d·K entries, and
+ *    the Hessian term enters D̃_j with weight (η/|S|)/c_j. Forcing terms are divided by σ_j.
+ *  - Fusion in panels of rows: D̃ is stored panel by panel (PANEL tracked rows, a contiguous
+ *    d × PANEL·K block each); per panel, U = X_S·D̃_panel (b × PANEL·K), the head's
+ *    curvature, then D̃_panel −= X_Sᵀ·W, while the panel is in cache.
+ *
+ * Each tracked row's numbers depend only on its own recursion, so chunking, panel width and
+ * the split of rows across threads never change a result (bit for bit).
+ */
+import type { FeatureMatrix } from '../data/types';
+import type { Head } from '../model/head';
+import type { Model } from '../model/types';
+import type { ForwardState, StepInput } from './forwardState';
+
+/** Columns per panel row (tracked rows × reduced outputs), a multiple of the unroll width 8. */
+const PANEL_COLS = 64;
+/** Fold σ_j into D̃_j when it gets this small (after ~10⁵ steps of strong L2). */
+const RESCALE_BELOW = 1e-150;
+
+/** Columns (index, value) of row i of X as parallel arrays, dense rows skipping zeros. */
+interface RowEntries { idx: Int32Array; val: Float64Array; ptr: Int32Array }
+
+function entries(X: FeatureMatrix): RowEntries {
+  if (X.kind === 'sparse') return { idx: X.indices, val: X.values, ptr: X.indptr };
+  const d = X.cols;
+  let nnz = 0;
+  for (let a = 0; a < X.data.length; a++) if (X.data[a] !== 0) nnz++;
+  const idx = new Int32Array(nnz), val = new Float64Array(nnz), ptr = new Int32Array(X.rows + 1);
+  let at = 0;
+  for (let i = 0; i < X.rows; i++) {
+    for (let a = 0; a < d; a++) {
+      const v = X.data[i * d + a];
+      if (v !== 0) { idx[at] = a; val[at] = v; at++; }
+    }
+    ptr[i + 1] = at;
+  }
+  return { idx, val, ptr };
+}
+
+/** One step's batch data, computed once and used by every panel. */
+interface Prepared {
+  inp: StepInput;
+  b: number;
+  rows: RowEntries;
+  cols: ColEntries;
+  /** Curvature state and loss gradient (forcing rows only) of each batch row at θ_t: b × K. */
+  curv: Float64Array;
+  grad: Float64Array;
+  fPos: Int32Array;
+  fSlot: Int32Array;
+  theta: Float64Array;
+}
+
+/** The batch's entries grouped by feature (CSC over the distinct features present). */
+interface ColEntries { feat: Int32Array; ptr: Int32Array; row: Int32Array; val: Float64Array; count: number }
+
+export function byColumn(E: RowEntries, b: number): ColEntries {
+  const nnz = E.ptr[b];
+  // Sort entry positions by (feature, row): rows are visited in order, so a stable count sort.
+  const order = Int32Array.from({ length: nnz }, (_, q) => q).sort((x, y) => E.idx[x] - E.idx[y] || x - y);
+  const rowOf = new Int32Array(nnz);
+  for (let i = 0; i < b; i++) rowOf.fill(i, E.ptr[i], E.ptr[i + 1]);
+  const feat: number[] = [], ptr: number[] = [0];
+  const row = new Int32Array(nnz), val = new Float64Array(nnz);
+  for (let r = 0; r < nnz; r++) {
+    const q = order[r];
+    if (r === 0 || E.idx[q] !== E.idx[order[r - 1]]) { if (r > 0) ptr.push(r); feat.push(E.idx[q]); }
+    row[r] = rowOf[q];
+    val[r] = E.val[q];
+  }
+  ptr.push(nnz);
+  return { feat: Int32Array.from(feat), ptr: Int32Array.from(nnz === 0 ? [0] : ptr), row, val, count: nnz === 0 ? 0 : feat.length };
+}
+
+/**
+ * U (b × pw) = rows of X_S times the panel (d × pw at `base`), eight output columns at a
+ * time held in locals so that each stored entry costs one load per multiply-add.
+ */
+export function gatherRows(b: number, ptr: Int32Array, idx: Int32Array, val: Float64Array, S: Float64Array, base: number, pw: number, U: Float64Array): void {
+  for (let i = 0; i < b; i++) {
+    const ui = i * pw, q0 = ptr[i], q1 = ptr[i + 1];
+    let c = 0;
+    for (; c + 7 < pw; c += 8) {
+      let u0 = 0, u1 = 0, u2 = 0, u3 = 0, u4 = 0, u5 = 0, u6 = 0, u7 = 0;
+      for (let q = q0; q < q1; q++) {
+        const v = val[q], s = base + idx[q] * pw + c;
+        u0 += v * S[s]; u1 += v * S[s + 1]; u2 += v * S[s + 2]; u3 += v * S[s + 3];
+        u4 += v * S[s + 4]; u5 += v * S[s + 5]; u6 += v * S[s + 6]; u7 += v * S[s + 7];
+      }
+      U[ui + c] = u0; U[ui + c + 1] = u1; U[ui + c + 2] = u2; U[ui + c + 3] = u3;
+      U[ui + c + 4] = u4; U[ui + c + 5] = u5; U[ui + c + 6] = u6; U[ui + c + 7] = u7;
+    }
+    for (; c < pw; c++) {
+      let u = 0;
+      for (let q = q0; q < q1; q++) u += val[q] * S[base + idx[q] * pw + c];
+      U[ui + c] = u;
+    }
+  }
+}
+
+/**
+ * The same product feature by feature: each panel row of a batch feature is loaded once
+ * (eight columns in locals) and added into the U rows of the batch rows that have it (U
+ * stays in L1).
+ */
+export function gatherCols(b: number, C: ColEntries, S: Float64Array, base: number, pw: number, U: Float64Array): void {
+  const { feat, ptr, row, val } = C;
+  U.fill(0, 0, b * pw);
+  for (let f = 0; f < C.count; f++) {
+    const src = base + feat[f] * pw, r0 = ptr[f], r1 = ptr[f + 1];
+    let c = 0;
+    for (; c + 7 < pw; c += 8) {
+      const s0 = S[src + c], s1 = S[src + c + 1], s2 = S[src + c + 2], s3 = S[src + c + 3];
+      const s4 = S[src + c + 4], s5 = S[src + c + 5], s6 = S[src + c + 6], s7 = S[src + c + 7];
+      for (let r = r0; r < r1; r++) {
+        const v = val[r], u = row[r] * pw + c;
+        U[u] += v * s0; U[u + 1] += v * s1; U[u + 2] += v * s2; U[u + 3] += v * s3;
+        U[u + 4] += v * s4; U[u + 5] += v * s5; U[u + 6] += v * s6; U[u + 7] += v * s7;
+      }
+    }
+    for (; c < pw; c++) {
+      const sv = S[src + c];
+      for (let r = r0; r < r1; r++) U[row[r] * pw + c] += val[r] * sv;
+    }
+  }
+}
+
+/** Panel rows of the batch's features −= x_ia · W_i, row by row with W_i's eight columns in locals. */
+export function scatterRows(b: number, ptr: Int32Array, idx: Int32Array, val: Float64Array, S: Float64Array, base: number, pw: number, U: Float64Array): void {
+  for (let i = 0; i < b; i++) {
+    const ui = i * pw, q0 = ptr[i], q1 = ptr[i + 1];
+    let c = 0;
+    for (; c + 7 < pw; c += 8) {
+      const u0 = U[ui + c], u1 = U[ui + c + 1], u2 = U[ui + c + 2], u3 = U[ui + c + 3];
+      const u4 = U[ui + c + 4], u5 = U[ui + c + 5], u6 = U[ui + c + 6], u7 = U[ui + c + 7];
+      for (let q = q0; q < q1; q++) {
+        const v = val[q], s = base + idx[q] * pw + c;
+        S[s] -= v * u0; S[s + 1] -= v * u1; S[s + 2] -= v * u2; S[s + 3] -= v * u3;
+        S[s + 4] -= v * u4; S[s + 5] -= v * u5; S[s + 6] -= v * u6; S[s + 7] -= v * u7;
+      }
+    }
+    for (; c < pw; c++) {
+      const u = U[ui + c];
+      for (let q = q0; q < q1; q++) S[base + idx[q] * pw + c] -= val[q] * u;
+    }
+  }
+}
+
+/** Panel rows of the batch's features −= Σ_i x_ia · W_i, eight columns at a time in locals. */
+export function scatterCols(C: ColEntries, S: Float64Array, base: number, pw: number, U: Float64Array): void {
+  const { feat, ptr, row, val } = C;
+  for (let f = 0; f < C.count; f++) {
+    const dst = base + feat[f] * pw, r0 = ptr[f], r1 = ptr[f + 1];
+    let c = 0;
+    for (; c + 7 < pw; c += 8) {
+      let s0 = S[dst + c], s1 = S[dst + c + 1], s2 = S[dst + c + 2], s3 = S[dst + c + 3];
+      let s4 = S[dst + c + 4], s5 = S[dst + c + 5], s6 = S[dst + c + 6], s7 = S[dst + c + 7];
+      for (let r = r0; r < r1; r++) {
+        const v = val[r], u = row[r] * pw + c;
+        s0 -= v * U[u]; s1 -= v * U[u + 1]; s2 -= v * U[u + 2]; s3 -= v * U[u + 3];
+        s4 -= v * U[u + 4]; s5 -= v * U[u + 5]; s6 -= v * U[u + 6]; s7 -= v * U[u + 7];
+      }
+      S[dst + c] = s0; S[dst + c + 1] = s1; S[dst + c + 2] = s2; S[dst + c + 3] = s3;
+      S[dst + c + 4] = s4; S[dst + c + 5] = s5; S[dst + c + 6] = s6; S[dst + c + 7] = s7;
+    }
+    for (; c < pw; c++) {
+      let sv = S[dst + c];
+      for (let r = r0; r < r1; r++) sv -= val[r] * U[row[r] * pw + c];
+      S[dst + c] = sv;
+    }
+  }
+}
+
+export class GlmForwardState implements ForwardState {
+  private readonly k: number;
+  /** Stored outputs per feature: K − 1 for softmax (zero-sum part), K = 1 for regression. */
+  private readonly kk: number;
+  private readonly d: number;
+  private readonly panel: number;
+  /** D̃ (zero-sum part z), panel-major: panel P (slots P·panel …) is a d × width(P) block. */
+  private readonly S: Float64Array;
+  /** Per-feature mean part m of D̃ (softmax only), slot-major: M × d. */
+  private readonly mean: Float64Array | null;
+  private readonly sigma: Float64Array;
+  /** 1 once the slot has been forced since its last restart; a zero state keeps σ = 1. */
+  private readonly live: Uint8Array;
+  private readonly gamma: Float64Array;
+  private readonly coef: Float64Array;
+  private readonly U: Float64Array;
+  private readonly u: Float64Array;
+  private readonly hu: Float64Array;
+
+  constructor(model: Model, private readonly head: Head, readonly M: number, maxBatch: number) {
+    this.k = model.k;
+    this.kk = head.kind === 'softmax' ? Math.max(1, this.k - 1) : this.k;
+    this.d = model.d;
+    this.panel = Math.max(1, Math.round(PANEL_COLS / this.kk));
+    this.S = new Float64Array(this.d * M * this.kk);
+    this.mean = head.kind === 'softmax' ? new Float64Array(M * this.d) : null;
+    this.sigma = new Float64Array(M).fill(1);
+    this.live = new Uint8Array(M);
+    this.gamma = new Float64Array(M);
+    this.coef = new Float64Array(M);
+    this.U = new Float64Array(maxBatch * this.panel * this.kk);
+    this.u = new Float64Array(this.k);
+    this.hu = new Float64Array(this.k);
+  }
+
+  /** Index of entry (feature a, slot j, reduced output 0) in D̃. */
+  private at(a: number, j: number): number {
+    const { panel, kk } = this;
+    const j0 = Math.floor(j / panel) * panel;
+    const width = (Math.min(this.M, j0 + panel) - j0) * kk;
+    return j0 * this.d * kk + a * width + (j - j0) * kk;
+  }
+
+  zero(from: number, to: number): void {
+    const { S, kk, d } = this;
+    for (let j = from; j < to; j++) for (let a = 0; a < d; a++) S.fill(0, this.at(a, j), this.at(a, j) + kk);
+    this.mean?.fill(0, from * d, to * d);
+    this.sigma.fill(1, from, to);
+    this.live.fill(0, from, to);
+  }
+
+  /**
+   * ⟨q, δ⟩ per feature from the reduced state: Σ_{c<K−1} (q_c − q_{K−1})·z_c + (Σ_c q_c)·m
+   * for softmax, Σ_c q_c·δ_c otherwise.
+   */
+  private reduceQuery(q: Float64Array, qOffset: number): { qz: Float64Array; qm: Float64Array | null } {
+    const { d, k, kk } = this;
+    const qz = new Float64Array(d * kk);
+    const qm = this.mean ? new Float64Array(d) : null;
+    for (let a = 0; a < d; a++) {
+      const qa = qOffset + a * k;
+      if (!qm) { for (let c = 0; c < kk; c++) qz[a * kk + c] = q[qa + c]; continue; }
+      const last = q[qa + k - 1];
+      let sum = last;
+      for (let c = 0; c < kk; c++) { qz[a * kk + c] = q[qa + c] - last; sum += q[qa + c]; }
+      qm[a] = sum;
+    }
+    return { qz, qm };
+  }
+
+  dotAll(q: Float64Array, qOffset: number, out: Float64Array): void {
+    const { S, kk, d, M, sigma, panel, mean } = this;
+    const { qz, qm } = this.reduceQuery(q, qOffset);
+    out.fill(0, 0, M);
+    for (let j0 = 0; j0 < M; j0 += panel) {
+      const j1 = Math.min(M, j0 + panel), width = (j1 - j0) * kk, base = j0 * d * kk;
+      for (let a = 0; a < d; a++) {
+        const row = base + a * width, qa = a * kk;
+        for (let j = j0; j < j1; j++) {
+          let s = 0;
+          for (let c = 0; c < kk; c++) s += S[row + (j - j0) * kk + c] * qz[qa + c];
+          out[j] += s;
+        }
+      }
+    }
+    if (mean && qm) {
+      for (let j = 0; j < M; j++) {
+        let s = 0;
+        for (let a = 0; a < d; a++) s += mean[j * d + a] * qm[a];
+        out[j] += s;
+      }
+    }
+    for (let j = 0; j < M; j++) out[j] *= sigma[j];
+  }
+
+  get(j: number, out: Float64Array): Float64Array {
+    const { S, k, kk, d, mean } = this;
+    const s = this.sigma[j];
+    for (let a = 0; a < d; a++) {
+      const at = this.at(a, j);
+      if (!mean) { for (let c = 0; c < k; c++) out[a * k + c] = s * S[at + c]; continue; }
+      const m = mean[j * d + a];
+      let sum = 0;
+      for (let c = 0; c < kk; c++) { out[a * k + c] = s * (S[at + c] + m); sum += S[at + c]; }
+      out[a * k + k - 1] = s * (m - sum);
+    }
+    return out;
+  }
+
+  selfDots(theta: Float64Array, Xr: FeatureMatrix, yr: Float64Array, out: Float64Array): void {
+    const { S, k, kk, head } = this;
+    const E = entries(Xr);
+    const o = new Float64Array(k), e = new Float64Array(k);
+    for (let j = 0; j < Xr.rows; j++) {
+      o.fill(0);
+      for (let q = E.ptr[j]; q < E.ptr[j + 1]; q++) for (let c = 0; c < k; c++) o[c] += E.val[q] * theta[E.idx[q] * k + c];
+      head.lossGrad(o, 0, yr[j], e, 0);
+      // ∇ℓ^data = x ⊗ e with Σ_c e_c = 0 for softmax: only the zero-sum part of δ contributes.
+      const last = this.mean ? e[k - 1] : 0;
+      let s = 0;
+      for (let q = E.ptr[j]; q < E.ptr[j + 1]; q++) {
+        const base = this.at(E.idx[q], j);
+        let t = 0;
+        for (let c = 0; c < kk; c++) t += (e[c] - last) * S[base + c];
+        s += E.val[q] * t;
+      }
+      out[j] = this.sigma[j] * s;
+    }
+  }
+
+  /** Batch quantities of one step shared by every panel: entries, curvature, forcing gradients. */
+  private prepare(inp: StepInput): Prepared {
+    const { k, head } = this;
+    const { theta, Xb, yb } = inp;
+    const b = Xb.rows;
+    const rowsE = entries(Xb);
+    const { idx, val, ptr } = rowsE;
+    const o = new Float64Array(b * k), curv = new Float64Array(b * k), grad = new Float64Array(b * k);
+    for (let i = 0; i < b; i++) {
+      for (let q = ptr[i]; q < ptr[i + 1]; q++) {
+        const v = val[q], base = idx[q] * k;
+        for (let c = 0; c < k; c++) o[i * k + c] += v * theta[base + c];
+      }
+      head.curvature(o, i * k, curv, i * k);
+    }
+    const f = inp.forcing;
+    for (let q = 0; q < f.count; q++) head.lossGrad(o, f.pos[q] * k, yb[f.pos[q]], grad, f.pos[q] * k);
+    return {
+      inp, b, rows: rowsE, cols: byColumn(rowsE, b), curv, grad,
+      fPos: f.pos.slice(0, f.count), fSlot: f.slot.slice(0, f.count),
+      theta: inp.l2 !== 0 && f.count > 0 ? theta.slice() : theta,
+    };
+  }
+
+  /**
+   * Advance every slot through the given consecutive steps: panel by panel, each panel
+   * through all steps while it is in cache. `check` runs between panels (cancellation).
+   */
+  advance(steps: StepInput[], check?: () => void): void {
+    const prepared = steps.map((s) => this.prepare(s));
+    for (let j0 = 0; j0 < this.M; j0 += this.panel) {
+      check?.();
+      const j1 = Math.min(this.M, j0 + this.panel);
+      for (const P of prepared) this.panelStep(P, j0, j1);
+    }
+  }
+
+  /** W = γ_j · Â_i u_ij in place for batch row i and slots [j0, j1), Â the (reduced) curvature. */
+  private applyCurvature(curv: Float64Array, i: number, U: Float64Array, ui: number, j0: number, j1: number): void {
+    const { k, kk, head, gamma, u, hu } = this;
+    const reduced = this.mean !== null;
+    for (let j = j0; j < j1; j++) {
+      const at = ui + (j - j0) * kk, g = gamma[j];
+      if (!reduced) {
+        head.hess(curv, i * k, U, at, U, at);
+        for (let c = 0; c < kk; c++) U[at + c] *= g;
+        continue;
+      }
+      let sum = 0;
+      for (let c = 0; c < kk; c++) { u[c] = U[at + c]; sum += u[c]; }
+      u[k - 1] = -sum;
+      head.hess(curv, i * k, u, 0, hu, 0);
+      for (let c = 0; c < kk; c++) U[at + c] = g * hu[c];
+    }
+  }
+
+  /** One step of the recursion for slots [j0, j1) (one panel). */
+  private panelStep(P: Prepared, j0: number, j1: number): void {
+    const { S, k, kk, d, sigma, gamma, coef, live, U, mean } = this;
+    const { alpha, shrinkAll, shrinkOne, ex, forcing, l2 } = P.inp;
+    const { b, curv, grad, theta } = P;
+    const { idx, val, ptr } = P.rows;
+    const pw = (j1 - j0) * kk, base = j0 * d * kk;
+    // Per-slot weight of the Hessian term, (η/|S|)/c_j; the own-term exclusion changes c_j.
+    gamma.fill(alpha / shrinkAll, j0, j1);
+    coef.fill(shrinkAll, j0, j1);
+    for (let q = 0; q < ex.count; q++) {
+      const j = ex.model[q];
+      if (j >= j0 && j < j1) { gamma[j] = alpha / shrinkOne; coef[j] = shrinkOne; }
+    }
+    // U = X_S · D̃[:, panel]; then W = γ_j · Â_i u_ij, in place.
+    gatherRows(b, ptr, idx, val, S, base, pw, U);
+    for (let i = 0; i < b; i++) this.applyCurvature(curv, i, U, i * pw, j0, j1);
+    // Own-term exclusions that fall in this panel.
+    for (let q = 0; q < ex.count; q++) {
+      const j = ex.model[q];
+      if (j >= j0 && j < j1) U.fill(0, ex.pos[q] * pw + (j - j0) * kk, ex.pos[q] * pw + (j - j0 + 1) * kk);
+    }
+    // D̃[:, panel] −= X_Sᵀ · W, feature by feature.
+    scatterCols(P.cols, S, base, pw, U);
+    // σ_j ← c_j σ_j (a zero state stays zero and keeps σ = 1).
+    let small = false;
+    for (let j = j0; j < j1; j++) {
+      if (live[j] === 0) continue;
+      sigma[j] *= coef[j];
+      if (Math.abs(sigma[j]) < RESCALE_BELOW) small = true;
+    }
+    // Forcing: δ_j += (η/|S|)·∇ℓ_j(θ_t) = (η/|S|)·(x_j ⊗ e_j + λθ_t) for this panel's rows in the batch.
+    for (let f = 0; f < P.fPos.length; f++) {
+      const i = P.fPos[f];
+      for (let r = 0; r < forcing.slots; r++) {
+        const j = P.fSlot[f] + r * forcing.stride;
+        if (j < j0 || j >= j1) continue;
+        live[j] = 1;
+        const s = alpha / sigma[j];
+        const at = base + (j - j0) * kk;
+        for (let q = ptr[i]; q < ptr[i + 1]; q++) {
+          const v = s * val[q], dst = at + idx[q] * pw;
+          // e sums to zero for softmax: it is its own zero-sum part.
+          for (let c = 0; c < kk; c++) S[dst + c] += v * grad[i * k + c];
+        }
+        if (l2 === 0) continue;
+        const sl = s * l2;
+        for (let a = 0; a < d; a++) {
+          const dst = at + a * pw, th = a * k;
+          if (!mean) { for (let c = 0; c < kk; c++) S[dst + c] += sl * theta[th + c]; continue; }
+          let m = 0;
+          for (let c = 0; c < k; c++) m += theta[th + c];
+          m /= k;
+          for (let c = 0; c < kk; c++) S[dst + c] += sl * (theta[th + c] - m);
+          mean[j * d + a] += sl * m;
+        }
+      }
+    }
+    if (small) this.rescale(j0, j1);
+  }
+
+  private rescale(from: number, to: number): void {
+    const { S, kk, d, sigma, mean } = this;
+    for (let j = from; j < to; j++) {
+      if (Math.abs(sigma[j]) >= RESCALE_BELOW) continue;
+      const s = sigma[j];
+      for (let a = 0; a < d; a++) for (let c = 0; c < kk; c++) S[this.at(a, j) + c] *= s;
+      if (mean) for (let a = 0; a < d; a++) mean[j * d + a] *= s;
+      sigma[j] = 1;
+    }
+  }
+}
