@@ -36,7 +36,7 @@ export interface PeakArgs {
   minMs: number;
 }
 
-export interface PeakOutput { f64: BackendPeak; f32: BackendPeak; tfjs: BackendPeak[]; tfjsNote: string; shapes: ShapeEntry[] }
+export interface PeakOutput { kernels: BackendPeak[]; f64: number; f32: number; tfjsNote: string; shapes: ShapeEntry[] }
 
 /** C (m × n) = A (m × k) · B (k × n) on Float32Array: gemmNN's loop order, blocking and unrolling. */
 export function gemmNN32(m: number, n: number, k: number, A: Float32Array, B: Float32Array, C: Float32Array): void {
@@ -79,6 +79,81 @@ export function gemmTN32(m: number, n: number, k: number, A: Float32Array, B: Fl
           C[ci + j + 2] += a * B[bl + j + 2]; C[ci + j + 3] += a * B[bl + j + 3];
         }
         for (; j < j1; j++) C[ci + j] += a * B[bl + j];
+      }
+    }
+  }
+}
+
+/**
+ * C (m × n) = A (m × k) · B (k × n), float64, register-blocked: a 4 × 4 tile of C lives in
+ * 16 local variables while a packed 4-column panel of B (256 rows at a time) streams past,
+ * so each pair of loads feeds four multiply-adds. Written here to measure what plain JS
+ * float64 can reach on this machine; m and n must be multiples of 4.
+ */
+export function gemmBlocked64(m: number, n: number, k: number, A: Float64Array, B: Float64Array, C: Float64Array): void {
+  if (m % 4 !== 0 || n % 4 !== 0) throw new Error('gemmBlocked64: m and n must be multiples of 4');
+  const KB = 256;
+  const Bp = new Float64Array(KB * 4);
+  C.fill(0, 0, m * n);
+  for (let j = 0; j < n; j += 4) {
+    for (let l0 = 0; l0 < k; l0 += KB) {
+      const kl = Math.min(k, l0 + KB) - l0;
+      for (let l = 0; l < kl; l++) {
+        const b = (l0 + l) * n + j;
+        Bp[4 * l] = B[b]; Bp[4 * l + 1] = B[b + 1]; Bp[4 * l + 2] = B[b + 2]; Bp[4 * l + 3] = B[b + 3];
+      }
+      for (let i = 0; i < m; i += 4) {
+        let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        const a0 = i * k + l0, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        for (let l = 0; l < kl; l++) {
+          const b0 = Bp[4 * l], b1 = Bp[4 * l + 1], b2 = Bp[4 * l + 2], b3 = Bp[4 * l + 3];
+          const x0 = A[a0 + l], x1 = A[a1 + l], x2 = A[a2 + l], x3 = A[a3 + l];
+          c00 += x0 * b0; c01 += x0 * b1; c02 += x0 * b2; c03 += x0 * b3;
+          c10 += x1 * b0; c11 += x1 * b1; c12 += x1 * b2; c13 += x1 * b3;
+          c20 += x2 * b0; c21 += x2 * b1; c22 += x2 * b2; c23 += x2 * b3;
+          c30 += x3 * b0; c31 += x3 * b1; c32 += x3 * b2; c33 += x3 * b3;
+        }
+        let c = i * n + j;
+        C[c] += c00; C[c + 1] += c01; C[c + 2] += c02; C[c + 3] += c03; c += n;
+        C[c] += c10; C[c + 1] += c11; C[c + 2] += c12; C[c + 3] += c13; c += n;
+        C[c] += c20; C[c + 1] += c21; C[c + 2] += c22; C[c + 3] += c23; c += n;
+        C[c] += c30; C[c + 1] += c31; C[c + 2] += c32; C[c + 3] += c33;
+      }
+    }
+  }
+}
+
+/** gemmBlocked64 on Float32Array storage (the tile still accumulates in float64 locals). */
+export function gemmBlocked32(m: number, n: number, k: number, A: Float32Array, B: Float32Array, C: Float32Array): void {
+  if (m % 4 !== 0 || n % 4 !== 0) throw new Error('gemmBlocked32: m and n must be multiples of 4');
+  const KB = 256;
+  const Bp = new Float32Array(KB * 4);
+  C.fill(0, 0, m * n);
+  for (let j = 0; j < n; j += 4) {
+    for (let l0 = 0; l0 < k; l0 += KB) {
+      const kl = Math.min(k, l0 + KB) - l0;
+      for (let l = 0; l < kl; l++) {
+        const b = (l0 + l) * n + j;
+        Bp[4 * l] = B[b]; Bp[4 * l + 1] = B[b + 1]; Bp[4 * l + 2] = B[b + 2]; Bp[4 * l + 3] = B[b + 3];
+      }
+      for (let i = 0; i < m; i += 4) {
+        let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        const a0 = i * k + l0, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        for (let l = 0; l < kl; l++) {
+          const b0 = Bp[4 * l], b1 = Bp[4 * l + 1], b2 = Bp[4 * l + 2], b3 = Bp[4 * l + 3];
+          const x0 = A[a0 + l], x1 = A[a1 + l], x2 = A[a2 + l], x3 = A[a3 + l];
+          c00 += x0 * b0; c01 += x0 * b1; c02 += x0 * b2; c03 += x0 * b3;
+          c10 += x1 * b0; c11 += x1 * b1; c12 += x1 * b2; c13 += x1 * b3;
+          c20 += x2 * b0; c21 += x2 * b1; c22 += x2 * b2; c23 += x2 * b3;
+          c30 += x3 * b0; c31 += x3 * b1; c32 += x3 * b2; c33 += x3 * b3;
+        }
+        let c = i * n + j;
+        C[c] += c00; C[c + 1] += c01; C[c + 2] += c02; C[c + 3] += c03; c += n;
+        C[c] += c10; C[c + 1] += c11; C[c + 2] += c12; C[c + 3] += c13; c += n;
+        C[c] += c20; C[c + 1] += c21; C[c + 2] += c22; C[c + 3] += c23; c += n;
+        C[c] += c30; C[c + 1] += c31; C[c + 2] += c32; C[c + 3] += c33;
       }
     }
   }
@@ -193,33 +268,35 @@ function realBatch(name: string, rows: number): FeatureMatrix {
 }
 
 export async function measurePeak(args: PeakArgs): Promise<PeakOutput> {
-  const f64: BackendPeak = { backend: 'js-f64', sizes: [], peak: 0 };
-  const f32: BackendPeak = { backend: 'js-f32', sizes: [], peak: 0 };
-  for (const s of args.sizes) {
-    const A = randomF64(s * s, 1), B = randomF64(s * s, 2), C = new Float64Array(s * s);
-    const ms = bestMs(() => gemmNN(s, s, s, A, B, C), args.minMs);
-    f64.sizes.push({ size: s, gflops: gflops(2 * s ** 3, ms) });
-    const A32 = Float32Array.from(A), B32 = Float32Array.from(B), C32 = new Float32Array(s * s);
-    const ms32 = bestMs(() => gemmNN32(s, s, s, A32, B32, C32), args.minMs);
-    f32.sizes.push({ size: s, gflops: gflops(2 * s ** 3, ms32) });
+  const js: { backend: string; precision: 'f64' | 'f32'; note: string; run: (s: number, A: Float64Array, B: Float64Array) => () => void }[] = [
+    { backend: 'js-gemmNN-f64', precision: 'f64', note: 'the engine\'s kernel (src/core/linalg/dense.ts)', run: (s, A, B) => { const C = new Float64Array(s * s); return () => gemmNN(s, s, s, A, B, C); } },
+    { backend: 'js-regblock-f64', precision: 'f64', note: '4 × 4 register-blocked, packed B panel (written in the bench)', run: (s, A, B) => { const C = new Float64Array(s * s); return () => gemmBlocked64(s, s, s, A, B, C); } },
+    { backend: 'js-gemmNN-f32', precision: 'f32', note: 'gemmNN\'s loop on Float32Array storage', run: (s, A, B) => { const a = Float32Array.from(A), b = Float32Array.from(B), C = new Float32Array(s * s); return () => gemmNN32(s, s, s, a, b, C); } },
+    { backend: 'js-regblock-f32', precision: 'f32', note: 'the register-blocked kernel on Float32Array storage', run: (s, A, B) => { const a = Float32Array.from(A), b = Float32Array.from(B), C = new Float32Array(s * s); return () => gemmBlocked32(s, s, s, a, b, C); } },
+  ];
+  const kernels: BackendPeak[] = [];
+  for (const k of js) {
+    const entry: BackendPeak = { backend: k.backend, precision: k.precision, sizes: [], peak: 0, note: k.note };
+    for (const s of args.sizes) {
+      const ms = bestMs(k.run(s, randomF64(s * s, 1), randomF64(s * s, 2)), args.minMs);
+      entry.sizes.push({ size: s, gflops: gflops(2 * s ** 3, ms) });
+    }
+    entry.peak = Math.max(...entry.sizes.map((e) => e.gflops));
+    kernels.push(entry);
   }
-  f64.peak = Math.max(...f64.sizes.map((e) => e.gflops));
-  f32.peak = Math.max(...f32.sizes.map((e) => e.gflops));
-  f32.note = 'the float64 loop of gemmNN on Float32Array storage (V8 computes in float64 and rounds on store)';
 
   const loaded = await loadTf();
   // tfjs's cpu backend prints a banner through console.warn on its first tensor: keep the
   // child's output to the one JSON line (this process does nothing else).
   if (loaded.tf) console.warn = () => undefined;
-  const tfjs: BackendPeak[] = [];
   if (loaded.tf) {
     for (const be of loaded.backends) {
       await useBackend(loaded.tf, be);
       const sizes = be === 'cpu' ? args.cpuSizes : args.sizes;
-      const entry: BackendPeak = { backend: be, sizes: [], peak: 0, note: 'float32 (tfjs has no float64)' };
+      const entry: BackendPeak = { backend: `tfjs-${be}`, precision: 'f32', sizes: [], peak: 0, note: be === 'wasm' ? 'tfjs matMul, float32, SIMD, one thread' : 'tfjs matMul, float32, plain JS' };
       for (const s of sizes) entry.sizes.push({ size: s, gflops: gflops(2 * s ** 3, tfMatMulMs(loaded.tf, s, s, s, false, args.minMs, null)) });
       entry.peak = Math.max(...entry.sizes.map((e) => e.gflops));
-      tfjs.push(entry);
+      kernels.push(entry);
     }
   }
 
@@ -231,6 +308,7 @@ export async function measurePeak(args: PeakArgs): Promise<PeakOutput> {
     const A = randomF64(m * k, 3), B = randomF64(k * n, 4);
     const C = new Float64Array(m * n);
     const jsF64Ms = transposeA ? bestMs(() => gemmTN(m, n, k, A, B, C), args.minMs) : bestMs(() => gemmNN(m, n, k, A, B, C), args.minMs);
+    const jsF64BlockedMs = !transposeA && m % 4 === 0 && n % 4 === 0 ? bestMs(() => gemmBlocked64(m, n, k, A, B, C), args.minMs) : null;
     const A32 = Float32Array.from(A), B32 = Float32Array.from(B), C32 = new Float32Array(m * n);
     const jsF32Ms = transposeA ? bestMs(() => gemmTN32(m, n, k, A32, B32, C32), args.minMs) : bestMs(() => gemmNN32(m, n, k, A32, B32, C32), args.minMs);
     let jsSparseMs: number | null = null, sparseDensity: number | null = null;
@@ -242,9 +320,10 @@ export async function measurePeak(args: PeakArgs): Promise<PeakOutput> {
     }
     const wasmMs = hasWasm ? tfMatMulMs(loaded.tf!, m, k, n, transposeA, args.minMs, null) : null;
     const wasmUploadMs = hasWasm ? tfMatMulMs(loaded.tf!, m, k, n, transposeA, args.minMs, B) : null;
-    shapes.push({ name: sh.name, m, k, n, transposeA, jsF64Ms, jsF32Ms, jsSparseMs, sparseDensity, wasmMs, wasmUploadMs });
+    shapes.push({ name: sh.name, m, k, n, transposeA, jsF64Ms, jsF64BlockedMs, jsF32Ms, jsSparseMs, sparseDensity, wasmMs, wasmUploadMs });
   }
-  return { f64, f32, tfjs, tfjsNote: loaded.note || (loaded.tf ? `tfjs backends measured: ${loaded.backends.join(', ')}` : ''), shapes };
+  const best = (p: 'f64' | 'f32') => Math.max(...kernels.filter((k) => k.precision === p).map((k) => k.peak));
+  return { kernels, f64: best('f64'), f32: best('f32'), tfjsNote: loaded.note || (loaded.tf ? `tfjs backends measured: ${loaded.backends.join(', ')}` : ''), shapes };
 }
 
 if (process.argv[1] && /peak\.ts$/.test(process.argv[1])) {

@@ -15,6 +15,8 @@ import {
   validateResults, worseness,
 } from '../../bench/benchLib';
 import { generateDataset, spacedRows } from '../../bench/phase';
+import { gemmBlocked32, gemmBlocked64, gemmNN32, gemmTN32 } from '../../bench/peak';
+import { gemmNN } from '../../src/core/linalg/dense';
 
 const fig = (key: string, value: number, better: Figure['better'], minDelta?: number): Figure => ({ key, value, unit: 'ms', better, ...(minDelta !== undefined ? { minDelta } : {}) });
 
@@ -92,6 +94,29 @@ describe('bench: fitExponent, ticks, SVG, formulas', () => {
   });
 });
 
+describe('bench: the peak kernels compute the product', () => {
+  it('register-blocked and float32 kernels agree with gemmNN', () => {
+    const m = 8, k = 300, n = 12; // k > the 256-row panel, so panels are accumulated
+    const A = Float64Array.from({ length: m * k }, (_, i) => ((i * 7) % 11) - 5);
+    const B = Float64Array.from({ length: k * n }, (_, i) => ((i * 5) % 13) - 6);
+    const ref = new Float64Array(m * n);
+    gemmNN(m, n, k, A, B, ref);
+    const C = new Float64Array(m * n);
+    gemmBlocked64(m, n, k, A, B, C);
+    assert.deepEqual(C, ref); // small integers: exact in any order
+    const C32 = new Float32Array(m * n), A32 = Float32Array.from(A), B32 = Float32Array.from(B);
+    gemmBlocked32(m, n, k, A32, B32, C32);
+    assert.deepEqual(Float64Array.from(C32), ref);
+    gemmNN32(m, n, k, A32, B32, C32);
+    assert.deepEqual(Float64Array.from(C32), ref);
+    const At = new Float32Array(k * m);
+    for (let i = 0; i < m; i++) for (let l = 0; l < k; l++) At[l * m + i] = A[i * k + l];
+    gemmTN32(m, n, k, At, B32, C32);
+    assert.deepEqual(Float64Array.from(C32), ref);
+    assert.throws(() => gemmBlocked64(6, 4, 2, new Float64Array(12), new Float64Array(8), new Float64Array(24)), /multiples of 4/);
+  });
+});
+
 describe('bench: generated data and row subsets', () => {
   it('generates the same data for the same seed, with an intercept column and both classes', () => {
     const a = generateDataset({ rows: 200, features: 4, classes: 2, seed: 3 }, 0.2);
@@ -151,7 +176,7 @@ describe('bench: npm run bench -- --quick, end to end', () => {
     const worse = (factor: number): string => {
       const r = structuredClone(results);
       r.datasets[0].ratios.accOverTrain *= factor;
-      r.peak.f64.peak /= factor;
+      r.peak.f64 /= factor;
       const file = path.join(dir, `worse-${factor}.json`);
       writeFileSync(file, JSON.stringify(r));
       return file;
