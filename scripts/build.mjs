@@ -1,4 +1,4 @@
-// One esbuild context per bundle: extension client, language server, compute worker, webview, CLI.
+// One esbuild context per bundle: extension client, language server, compute worker, row helper thread, webview, CLI.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 
@@ -10,6 +10,8 @@ const bundles = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['src/server/worker.ts'], outfile: 'dist/worker.js' },
+  // Helper thread that computes a share of the rows of an estimate (loaded by src/parallel/rowWorkers.ts).
+  { ...node, entryPoints: ['src/parallel/rowWorker.ts'], outfile: 'dist/rowWorker.js' },
   { ...node, entryPoints: ['src/cli/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
     entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },

@@ -18,7 +18,7 @@ const VSCE = join(process.env.INFLUENCE_LENS_E2E_DIR ?? join(homedir(), '.cache'
 const MAX_VSIX_BYTES = 5 * 1024 * 1024;
 const PACKAGE_TIMEOUT_MS = 240_000;
 
-const BUNDLES = ['dist/extension.js', 'dist/server.js', 'dist/worker.js', 'dist/cli.js', 'dist/webview.js'];
+const BUNDLES = ['dist/extension.js', 'dist/server.js', 'dist/worker.js', 'dist/rowWorker.js', 'dist/cli.js', 'dist/webview.js'];
 /** vsce renames README, CHANGELOG and LICENSE inside the package. */
 const REQUIRED = ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', ...BUNDLES.map((b) => `extension/${b}`)];
 const ALLOWED = [

@@ -104,6 +104,7 @@ export function analyze(input: AnalyzeInput, hooks: AnalyzeHooks = {}): Analysis
     file: input.file,
   }, {
     shouldCancel: hooks.shouldCancel,
+    workers: hooks.workers,
     onProgress: (fraction: number, message: string) =>
       progress(/train|learning rate|epoch/i.test(message) ? 'train' : 'influence', Math.round(5 + 93 * Math.min(1, Math.max(0, fraction))), message),
   });

@@ -2,6 +2,7 @@
  * The engine's one front door, as types. `src/core/analyze.ts` implements
  * `analyze(input, hooks): Analysis`; the worker, the CLI and the tests call it.
  */
+import type { RowWorkers } from './influence/parallel';
 import type { Settings } from './settings';
 import type { Phase, RowDetails, ScanResult, VerificationBlock } from './report/types';
 
@@ -26,6 +27,8 @@ export interface AnalyzeHooks {
   onProgress?: (p: ProgressEvent) => void;
   /** Polled between mini-batches; when it returns true the scan throws CancelledError. */
   shouldCancel?: () => boolean;
+  /** Other threads the influence estimators may split rows across (same numbers, faster). */
+  workers?: RowWorkers;
 }
 
 /** A finished scan that can still answer questions about its rows. */

@@ -4,8 +4,12 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { analyze } from '../core/analyze';
+import { createRowWorkers } from '../parallel/rowWorkers';
 import { readTableCells } from './tableCells';
 import { serveAnalyses } from './workerLoop';
 
 if (!parentPort) throw new Error('worker.ts must run in a worker thread');
-serveAnalyses(parentPort, { analyze, cells: readTableCells });
+// Estimators split rows over one thread per core (INFLUENCE_LENS_THREADS caps it); the
+// numbers are the same with any count.
+const workers = createRowWorkers(Number(process.env.INFLUENCE_LENS_THREADS ?? 0) || 0);
+serveAnalyses(parentPort, { analyze: (input, hooks) => analyze(input, { ...hooks, workers }), cells: readTableCells });

@@ -16,6 +16,7 @@ import { accEstimator } from './acc';
 import { DEFAULT_STATE_BUDGET_MIB } from './forward';
 import { evaluateReplays, looEstimator, replayWithout } from './loo';
 import { sgdIeEstimator } from './sgdIe';
+import type { RowWorkers } from './parallel';
 import { type EstimateRequest, type EstimateResult, F64, type InfluenceContext } from './types';
 import { cumulativeWindows, windowBoundaries } from './windows';
 
@@ -53,6 +54,8 @@ export interface EngineOptions {
 export interface EngineHooks {
   onProgress?: (fraction: number, message: string) => void;
   shouldCancel?: () => boolean;
+  /** Other threads the estimators may split rows across (bit-identical results). */
+  workers?: RowWorkers;
 }
 
 export interface Metrics {
@@ -206,7 +209,7 @@ export function runInfluence(data: LabelledData, split: Split, opts: EngineOptio
   const allRows = Int32Array.from({ length: n }, (_, i) => i);
   const baseReq: EstimateRequest = { rows: allRows, boundaries, inWindow: wantIn, self: true, memoryBudgetMiB: budget, seed: opts.seed };
   const est = progress(0.2, 1);
-  const estHooks: Hooks = { shouldCancel: hooks.shouldCancel, onProgress: est };
+  const estHooks: Hooks = { shouldCancel: hooks.shouldCancel, onProgress: est, workers: hooks.workers };
   const fits = accBytes(n, model.p, wantIn ? 2 : 1) <= budget * 1024 * 1024;
   const notes: string[] = [];
   let estimatorUsed: EngineResult['estimatorUsed'];

@@ -15,6 +15,7 @@ import { checkCancel, type Hooks } from '../train/trainer';
 import { shrink } from '../train/trajectory';
 import { type ForwardState, StackForwardState, type StepInput } from './forwardState';
 import { GlmForwardState } from './glmState';
+import { estimateInParts } from './parallel';
 import { queryGrad } from './queries';
 import { type EstimateRequest, type EstimateResult, F64, type InfluenceContext, type Snapshot } from './types';
 
@@ -45,6 +46,11 @@ export function chunkRowsFor(req: EstimateRequest, p: number, slots: number): nu
  * GLM state (same numbers up to rounding; `req.genericState` forces the stacked one).
  */
 export function runForward(ctx: InfluenceContext, req: EstimateRequest, correction: Correction, estimator: 'acc' | 'sgd-ie', hooks?: Hooks): EstimateResult {
+  return estimateInParts({ kind: 'forward', correction, estimator }, ctx, req, hooks, (r, h) => runForwardHere(ctx, r, correction, estimator, h));
+}
+
+/** `runForward` on this thread only. */
+export function runForwardHere(ctx: InfluenceContext, req: EstimateRequest, correction: Correction, estimator: 'acc' | 'sgd-ie', hooks?: Hooks): EstimateResult {
   const { model, traj, X, y, l2 } = ctx;
   const T = traj.steps;
   const queries = req.queries ?? [{ kind: 'val-loss' as const }];

@@ -11,6 +11,7 @@ import { type ParamLayout, stackGet, stackScaleAdd } from '../model/types';
 import { checkCancel, type Hooks } from '../train/trainer';
 import { shrink } from '../train/trajectory';
 import { allocateOutputs, chunkRowsFor } from './forward';
+import { estimateInParts } from './parallel';
 import { queryValues } from './queries';
 import type { EstimateRequest, EstimateResult, Estimator, InfluenceContext } from './types';
 
@@ -96,63 +97,68 @@ export function evaluateReplays(ctx: InfluenceContext, thetas: Float64Array, m: 
 export const looEstimator: Estimator = {
   name: 'loo',
   estimate(ctx: InfluenceContext, req: EstimateRequest, hooks?: Hooks): EstimateResult {
-    const { model, traj, X, y } = ctx;
-    const T = traj.steps, p = model.p;
-    const queries = req.queries ?? [{ kind: 'val-loss' as const }];
-    const evalSteps = [...(req.evalSteps ?? [T])].sort((a, b) => a - b);
-    const boundaries = req.boundaries ?? [];
-    const wantIn = !!req.inWindow && boundaries.length >= 2;
-    const start = req.startStep ?? 0;
-    const end = Math.max(evalSteps[evalSteps.length - 1] ?? start, boundaries[boundaries.length - 1] ?? start);
-    const n = req.rows.length;
-    const slots = wantIn ? 2 : 1;
-    const chunk = chunkRowsFor(req, p, slots);
-
-    const refB = boundaries.map((t) => queryValues(ctx, queries[0], traj.theta(t), 1)[0]);
-    const refE = evalSteps.map((t) => queries.map((q) => queryValues(ctx, q, traj.theta(t), 1)[0]));
-    const refLoss = evalSteps.map((t) => (req.self ? rowLosses(model, traj.theta(t), X, y) : null));
-    const { bIndex, eIndex, snapshots, cumulative, inWindow } = allocateOutputs(req, boundaries, evalSteps, queries.length, n, p, wantIn);
-    const tmp = new Float64Array(p);
-    const total = Math.max(1, Math.ceil(n / chunk) * (end - start));
-    let done = 0;
-
-    for (let c0 = 0; c0 < n; c0 += chunk) {
-      const rows = req.rows.subarray(c0, Math.min(n, c0 + chunk));
-      const m = rows.length, M = m * slots;
-      const removals = Array.from({ length: M }, (_, k) => rows.subarray(k % m, (k % m) + 1));
-      replay(ctx, removals, start, end, (t, Th) => {
-        const kb = bIndex.get(t);
-        if (kb !== undefined) {
-          const v = queryValues(ctx, queries[0], Th, M);
-          for (let j = 0; j < m; j++) cumulative[kb][c0 + j] = v[j] - refB[kb];
-          if (wantIn) {
-            if (kb > 0) for (let j = 0; j < m; j++) inWindow![kb - 1][c0 + j] = v[m + j] - refB[kb];
-            fillSlots(model.layout, Th, M, m, M, traj.theta(t));
-          }
-        }
-        const ke = eIndex.get(t);
-        if (ke !== undefined) {
-          const snap = snapshots[ke];
-          queries.forEach((q, qi) => {
-            const v = queryValues(ctx, q, Th, M);
-            for (let j = 0; j < m; j++) snap.queries[qi][c0 + j] = v[j] - refE[ke][qi];
-          });
-          const thetaT = traj.theta(t);
-          for (let j = 0; j < m; j++) {
-            if (!snap.self && !snap.deltas) break;
-            stackGet(model.layout, Th, M, j, tmp);
-            if (snap.self) {
-              const r = rows[j];
-              snap.self[c0 + j] = rowLosses(model, tmp, selectRows(X, [r]), y.subarray(r, r + 1))[0] - refLoss[ke]![r];
-            }
-            if (snap.deltas) for (let a = 0; a < p; a++) snap.deltas[(c0 + j) * p + a] = tmp[a] - thetaT[a];
-          }
-        }
-      }, hooks, () => {
-        done++;
-        if (hooks?.onProgress && (done & 15) === 0) hooks.onProgress(done / total, `exact replay ${Math.min(n, c0 + m)}/${n} rows`);
-      });
-    }
-    return { estimator: 'loo', rows: req.rows, snapshots, boundaries, cumulative, inWindow, chunkRows: chunk, notes: [] };
+    return estimateInParts({ kind: 'loo' }, ctx, req, hooks, (r, h) => looHere(ctx, r, h));
   },
 };
+
+/** Exact LOO on this thread only. */
+export function looHere(ctx: InfluenceContext, req: EstimateRequest, hooks?: Hooks): EstimateResult {
+  const { model, traj, X, y } = ctx;
+  const T = traj.steps, p = model.p;
+  const queries = req.queries ?? [{ kind: 'val-loss' as const }];
+  const evalSteps = [...(req.evalSteps ?? [T])].sort((a, b) => a - b);
+  const boundaries = req.boundaries ?? [];
+  const wantIn = !!req.inWindow && boundaries.length >= 2;
+  const start = req.startStep ?? 0;
+  const end = Math.max(evalSteps[evalSteps.length - 1] ?? start, boundaries[boundaries.length - 1] ?? start);
+  const n = req.rows.length;
+  const slots = wantIn ? 2 : 1;
+  const chunk = chunkRowsFor(req, p, slots);
+
+  const refB = boundaries.map((t) => queryValues(ctx, queries[0], traj.theta(t), 1)[0]);
+  const refE = evalSteps.map((t) => queries.map((q) => queryValues(ctx, q, traj.theta(t), 1)[0]));
+  const refLoss = evalSteps.map((t) => (req.self ? rowLosses(model, traj.theta(t), X, y) : null));
+  const { bIndex, eIndex, snapshots, cumulative, inWindow } = allocateOutputs(req, boundaries, evalSteps, queries.length, n, p, wantIn);
+  const tmp = new Float64Array(p);
+  const total = Math.max(1, Math.ceil(n / chunk) * (end - start));
+  let done = 0;
+
+  for (let c0 = 0; c0 < n; c0 += chunk) {
+    const rows = req.rows.subarray(c0, Math.min(n, c0 + chunk));
+    const m = rows.length, M = m * slots;
+    const removals = Array.from({ length: M }, (_, k) => rows.subarray(k % m, (k % m) + 1));
+    replay(ctx, removals, start, end, (t, Th) => {
+      const kb = bIndex.get(t);
+      if (kb !== undefined) {
+        const v = queryValues(ctx, queries[0], Th, M);
+        for (let j = 0; j < m; j++) cumulative[kb][c0 + j] = v[j] - refB[kb];
+        if (wantIn) {
+          if (kb > 0) for (let j = 0; j < m; j++) inWindow![kb - 1][c0 + j] = v[m + j] - refB[kb];
+          fillSlots(model.layout, Th, M, m, M, traj.theta(t));
+        }
+      }
+      const ke = eIndex.get(t);
+      if (ke !== undefined) {
+        const snap = snapshots[ke];
+        queries.forEach((q, qi) => {
+          const v = queryValues(ctx, q, Th, M);
+          for (let j = 0; j < m; j++) snap.queries[qi][c0 + j] = v[j] - refE[ke][qi];
+        });
+        const thetaT = traj.theta(t);
+        for (let j = 0; j < m; j++) {
+          if (!snap.self && !snap.deltas) break;
+          stackGet(model.layout, Th, M, j, tmp);
+          if (snap.self) {
+            const r = rows[j];
+            snap.self[c0 + j] = rowLosses(model, tmp, selectRows(X, [r]), y.subarray(r, r + 1))[0] - refLoss[ke]![r];
+          }
+          if (snap.deltas) for (let a = 0; a < p; a++) snap.deltas[(c0 + j) * p + a] = tmp[a] - thetaT[a];
+        }
+      }
+    }, hooks, () => {
+      done++;
+      if (hooks?.onProgress && (done & 15) === 0) hooks.onProgress(done / total, `exact replay ${Math.min(n, c0 + m)}/${n} rows`);
+    });
+  }
+  return { estimator: 'loo', rows: req.rows, snapshots, boundaries, cumulative, inWindow, chunkRows: chunk, notes: [] };
+}

@@ -80,7 +80,7 @@ export const sgdIeEstimator: Estimator = {
     let fwd: EstimateResult | null = null;
     if (req.self || req.keepDeltas) {
       fwd = runForward(ctx, { ...req, queries: [queries[0]], boundaries: [], inWindow: false, lastLayerOnly: false }, 'none', 'sgd-ie', hooks);
-      notes.push('self-influence and δ from the forward SGD-IE recursion (one HVP per row per step).');
+      notes.push('self-influence and δ from the forward SGD-IE recursion (one HVP per row per step).', ...fwd.notes);
     }
     return {
       estimator: 'sgd-ie',

@@ -22,6 +22,17 @@ import type { Head } from './head';
 
 export type ModelKind = 'softmax' | 'mlp' | 'linear';
 
+export interface ModelSpec {
+  kind: ModelKind;
+  /** Feature count incl. intercept. */
+  d: number;
+  /** Number of classes (ignored for 'linear'). */
+  classes: number;
+  task: 'classification' | 'regression';
+  hiddenUnits?: number;
+  activation?: 'tanh' | 'softplus';
+}
+
 export interface ParamBlock {
   readonly name: string;
   readonly rows: number;
@@ -67,6 +78,8 @@ export interface Model {
    * which lets estimators use the factored per-row Hessian x xᵀ ⊗ A.
    */
   readonly glmHead?: Head;
+  /** What `createModel` built it from (absent for models made directly). */
+  readonly spec?: ModelSpec;
 
   /** A fresh θ_0 (length p) drawn from `rng`. */
   init(rng: Rng): Float64Array;

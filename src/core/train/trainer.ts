@@ -3,6 +3,7 @@
  * run can be replayed exactly with any rows removed. Records the trajectory the
  * estimators need and per-epoch train/validation metrics.
  */
+import type { RowWorkers } from '../influence/parallel';
 import { InputError, type FeatureMatrix } from '../data/types';
 import { allFinite } from '../linalg/dense';
 import { selectRows } from '../linalg/features';
@@ -24,6 +25,8 @@ export interface Hooks {
   onProgress?: (fraction: number, message: string) => void;
   /** Polled between mini-batches; true stops the work with CancelledError. */
   shouldCancel?: () => boolean;
+  /** Other threads the estimators may split rows across (absent = this thread only). */
+  workers?: RowWorkers;
 }
 
 export function checkCancel(hooks: Hooks | undefined): void {

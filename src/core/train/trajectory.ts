@@ -44,6 +44,17 @@ export interface TrajectorySource {
   l2: number;
 }
 
+/** The recorded run as plain data (structured-clone friendly). */
+export interface TrajectoryState {
+  n: number;
+  batchSize: number;
+  epochs: number;
+  orders: Int32Array;
+  etas: Float64Array;
+  interval: number;
+  stored: Float64Array[];
+}
+
 export class Trajectory {
   /** Steps per epoch: ceil(n / batchSize). */
   readonly stepsPerEpoch: number;
@@ -82,6 +93,17 @@ export class Trajectory {
   /** Epoch (1-based) that step t belongs to. */
   epochOf(t: number): number {
     return Math.floor(t / this.stepsPerEpoch) + 1;
+  }
+
+  /** What another thread needs to rebuild this run (with its own copy of the source). */
+  exportState(): TrajectoryState {
+    return { n: this.n, batchSize: this.batchSize, epochs: this.epochs, orders: this.orders, etas: this.etas, interval: this.interval, stored: this.stored };
+  }
+
+  static fromState(src: TrajectorySource, st: TrajectoryState): Trajectory {
+    const t = new Trajectory(src, st.n, st.batchSize, st.epochs, st.orders, st.etas, st.interval);
+    t.stored.push(...st.stored);
+    return t;
   }
 
   /** Called by the trainer in step order with θ_0, θ_1, …, θ_T. */

@@ -1,0 +1,52 @@
+/**
+ * A helper thread that runs one share of an estimate's rows (ACC/SGD-IE forward recursion
+ * or exact LOO) and posts the result back on its port. Always replies and always bumps the
+ * shared done counter, so the blocked host never waits on a part that ended.
+ */
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import { runForwardHere } from '../core/influence/forward';
+import { looHere } from '../core/influence/loo';
+import { contextFromState } from '../core/influence/parallel';
+import type { EstimateResult } from '../core/influence/types';
+import { CancelledError } from '../core/train/trainer';
+import { CANCEL_SLOT, DONE_SLOT, HEART_SLOT, type PartJob, type PartReply } from './protocol';
+
+function run(job: PartJob): EstimateResult {
+  const control = new Int32Array(job.control);
+  const progress = new Float64Array(job.progress);
+  const ctx = contextFromState(job.ctx);
+  const hooks = {
+    // Polled between panels of rows: doubles as the heartbeat the host watches.
+    shouldCancel: () => { Atomics.add(control, HEART_SLOT + job.index, 1); return Atomics.load(control, CANCEL_SLOT) !== 0; },
+    onProgress: (f: number) => { progress[job.index] = f; Atomics.add(control, HEART_SLOT + job.index, 1); },
+  };
+  const { task } = job;
+  return task.kind === 'loo' ? looHere(ctx, job.req, hooks) : runForwardHere(ctx, job.req, task.correction, task.estimator, hooks);
+}
+
+function transferables(r: EstimateResult): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  const add = (a: Float64Array | Int32Array | null | undefined): void => { if (a && a.buffer instanceof ArrayBuffer) out.add(a.buffer); };
+  for (const s of r.snapshots) { s.queries.forEach(add); add(s.self); add(s.deltas); }
+  r.cumulative.forEach(add);
+  r.inWindow?.forEach(add);
+  return [...out];
+}
+
+parentPort?.once('message', (msg: { job: PartJob; port: MessagePort }) => {
+  const { job, port } = msg;
+  const control = new Int32Array(job.control);
+  let reply: PartReply;
+  let transfer: ArrayBuffer[] = [];
+  try {
+    const result = run(job);
+    reply = { ok: true, result };
+    transfer = transferables(result);
+  } catch (e) {
+    const err = e as Error & { file?: string; line?: number; code?: string };
+    reply = { ok: false, cancelled: e instanceof CancelledError, message: err?.message ?? String(e), name: err?.name ?? 'Error', file: err?.file, line: err?.line, code: err?.code };
+  }
+  port.postMessage(reply, transfer);
+  Atomics.add(control, DONE_SLOT, 1);
+  Atomics.notify(control, DONE_SLOT);
+});
