@@ -31,9 +31,9 @@ const PANEL_COLS = 64;
 const RESCALE_BELOW = 1e-150;
 
 /** Columns (index, value) of row i of X as parallel arrays, dense rows skipping zeros. */
-interface RowEntries { idx: Int32Array; val: Float64Array; ptr: Int32Array }
+export interface RowEntries { idx: Int32Array; val: Float64Array; ptr: Int32Array }
 
-function entries(X: FeatureMatrix): RowEntries {
+export function entries(X: FeatureMatrix): RowEntries {
   if (X.kind === 'sparse') return { idx: X.indices, val: X.values, ptr: X.indptr };
   const d = X.cols;
   let nnz = 0;

@@ -11,6 +11,7 @@ import { type ParamLayout, stackGet, stackScaleAdd } from '../model/types';
 import { checkCancel, type Hooks } from '../train/trainer';
 import { shrink } from '../train/trajectory';
 import { allocateOutputs, chunkRowsFor } from './forward';
+import { replayGlm } from './glmReplay';
 import { estimateInParts } from './parallel';
 import { queryValues } from './queries';
 import type { EstimateRequest, EstimateResult, Estimator, InfluenceContext } from './types';
@@ -32,12 +33,16 @@ function fillSlots(lay: ParamLayout, S: Float64Array, M: number, from: number, t
 /**
  * Replay M counterfactual models from θ_start to θ_end. Model k removes the train positions
  * in `removals[k]`. `visit(t, Θ)` is called before every step t (and at t = end) and may
- * read or reset slots of the stack Θ (M models, standard stack layout).
+ * read or reset slots of the stack Θ (M models, standard stack layout). With `events`,
+ * only at those steps and at t = end, which lets softmax / linear models take the fused
+ * path (glmReplay.ts, same numbers bit for bit).
  */
 export function replay(
   ctx: InfluenceContext, removals: Int32Array[], start: number, end: number,
   visit: (t: number, thetas: Float64Array) => void, hooks?: Hooks, progress?: (t: number) => void,
+  events?: ReadonlySet<number>,
 ): Float64Array {
+  if (events && ctx.model.glmHead) return replayGlm(ctx, removals, start, end, events, visit, hooks, progress);
   const { model, traj, X, y, l2 } = ctx;
   const M = removals.length, lay = model.layout;
   const n = X.rows;
@@ -80,7 +85,7 @@ export function replay(
  * Used by "verify" and cleansing: retrain without the rows by exact replay.
  */
 export function replayWithout(ctx: InfluenceContext, sets: Int32Array[], end = ctx.traj.steps, hooks?: Hooks): Float64Array {
-  return replay(ctx, sets, 0, end, () => undefined, hooks);
+  return replay(ctx, sets, 0, end, () => undefined, hooks, undefined, new Set());
 }
 
 /** Validation loss and accuracy of every model of a stack. */
@@ -119,6 +124,7 @@ export function looHere(ctx: InfluenceContext, req: EstimateRequest, hooks?: Hoo
   const refE = evalSteps.map((t) => queries.map((q) => queryValues(ctx, q, traj.theta(t), 1)[0]));
   const refLoss = evalSteps.map((t) => (req.self ? rowLosses(model, traj.theta(t), X, y) : null));
   const { bIndex, eIndex, snapshots, cumulative, inWindow } = allocateOutputs(req, boundaries, evalSteps, queries.length, n, p, wantIn);
+  const events = new Set([...boundaries, ...evalSteps]);
   const tmp = new Float64Array(p);
   const total = Math.max(1, Math.ceil(n / chunk) * (end - start));
   let done = 0;
@@ -158,7 +164,7 @@ export function looHere(ctx: InfluenceContext, req: EstimateRequest, hooks?: Hoo
     }, hooks, () => {
       done++;
       if (hooks?.onProgress && (done & 15) === 0) hooks.onProgress(done / total, `exact replay ${Math.min(n, c0 + m)}/${n} rows`);
-    });
+    }, req.genericState ? undefined : events);
   }
   return { estimator: 'loo', rows: req.rows, snapshots, boundaries, cumulative, inWindow, chunkRows: chunk, notes: [] };
 }
