@@ -26,6 +26,10 @@ import {
 } from '../src/core/influence';
 import { listDatasets, loadDataset, type LoadedDataset } from './datasets';
 import { renderReport } from './accuracyReport';
+import { createRowWorkers } from '../src/parallel/rowWorkers';
+
+/** Estimators split rows over one thread per core (same numbers as one thread). */
+const H = { workers: createRowWorkers() };
 
 export const PROTOCOL = { learningRate: 0.1, batchSize: 32, l2: 1e-3, seed: 0, validationFraction: 0.2, hiddenUnits: 16 } as const;
 const OUT_JSON = path.resolve(process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : path.join('bench', 'accuracy.json'));
@@ -140,12 +144,12 @@ function evaluateDataset(ds: LoadedDataset, kind: 'softmax' | 'mlp', Es: number[
   const evalSteps = Es.map((E) => E * spe);
   const req = { rows, evalSteps, self: true, keepDeltas: true, memoryBudgetMiB: 1024 };
   log(`${ds.name}/${kind}: n=${n} p=${p} T=${traj.steps} (train ${trainMs} ms)`);
-  const [loo, looMs] = timed(() => looEstimator.estimate(ctx, req));
+  const [loo, looMs] = timed(() => looEstimator.estimate(ctx, req, H));
   log(`  loo ${looMs} ms`);
-  const [acc, accMs] = timed(() => accEstimator.estimate(ctx, req));
+  const [acc, accMs] = timed(() => accEstimator.estimate(ctx, req, H));
   log(`  acc ${accMs} ms`);
-  const [sgdRev, sgdReverseMs] = timed(() => sgdIeEstimator.estimate(ctx, { rows, evalSteps }));
-  const [sgdFwd, sgdForwardMs] = timed(() => runForward(ctx, req, 'none', 'sgd-ie'));
+  const [sgdRev, sgdReverseMs] = timed(() => sgdIeEstimator.estimate(ctx, { rows, evalSteps }, H));
+  const [sgdFwd, sgdForwardMs] = timed(() => runForward(ctx, req, 'none', 'sgd-ie', H));
   log(`  sgd-ie reverse ${sgdReverseMs} ms, forward ${sgdForwardMs} ms`);
   const flippedRows = ds.flips ? Array.from(ds.split.train, (r) => ds.flips!.has(r)) : null;
 
@@ -207,8 +211,8 @@ function evaluateDataset(ds: LoadedDataset, kind: 'softmax' | 'mlp', Es: number[
     const boundaries = windowBoundaries({ windows: 0 }, spe, Ew);
     const wreq = { rows, boundaries, inWindow: true, evalSteps: [Ew * spe], memoryBudgetMiB: 1024 };
     const t0 = Date.now();
-    const aw = accEstimator.estimate(ctx, wreq);
-    const lw = looEstimator.estimate(ctx, wreq);
+    const aw = accEstimator.estimate(ctx, wreq, H);
+    const lw = looEstimator.estimate(ctx, wreq, H);
     windowsMs = Date.now() - t0;
     const W = boundaries.length - 1;
     const pick = (f: (k: number) => number) => {
@@ -223,7 +227,7 @@ function evaluateDataset(ds: LoadedDataset, kind: 'softmax' | 'mlp', Es: number[
     }
     windowsEntry = { E: Ew, W, cumulative: pick((k) => spearman(ca[k], cl[k])), inWindow: pick((k) => spearman(aw.inWindow![k], lw.inWindow![k])), sumCheckMaxRel: sumCheck };
     if (flippedRows) {
-      const [, lastMs] = timed(() => accEstimator.estimate(ctx, { rows, startStep: boundaries[W - 1], evalSteps: [boundaries[W]], memoryBudgetMiB: 1024 }));
+      const [, lastMs] = timed(() => accEstimator.estimate(ctx, { rows, startStep: boundaries[W - 1], evalSteps: [boundaries[W]], memoryBudgetMiB: 1024 }, H));
       windowsEntry.last = {
         aucLastAcc: rocAuc(aw.inWindow![W - 1].map((v) => -v), flippedRows),
         aucLastLoo: rocAuc(lw.inWindow![W - 1].map((v) => -v), flippedRows),
@@ -248,7 +252,7 @@ function autoRun(ds: LoadedDataset, E: number): AutoEntry {
   const rows = Int32Array.from({ length: r.influence.length }, (_, i) => i);
   // --auto-no-loo: skip the exact replay (costly sets); agreement is then not reported.
   const nan = new Float64Array(rows.length).fill(NaN);
-  const loo: EstimateResult | null = has('auto-no-loo') ? null : looEstimator.estimate(r.context, { rows, self: true, memoryBudgetMiB: 1024 });
+  const loo: EstimateResult | null = has('auto-no-loo') ? null : looEstimator.estimate(r.context, { rows, self: true, memoryBudgetMiB: 1024 }, H);
   const L = loo ? loo.snapshots[0] : { queries: [nan], self: nan };
   const flipped = ds.flips ? Array.from(ds.split.train, (row) => ds.flips!.has(row)) : null;
   const looLoss = r.trainLoss.map((v, i) => v + r.selfInfluence[i]);

@@ -11,12 +11,15 @@
  * Self-influence and δ_j need one direction per row: those come from the forward
  * recursion without correction (same cost as ACC) and only when requested.
  */
+import type { FeatureMatrix } from '../data/types';
 import { selectRows } from '../linalg/features';
+import type { Head } from '../model/head';
 import { rowGradsWithL2 } from '../model/objective';
 import { NO_EXCLUSIONS, stackDotAll, stackScaleAdd, stackSet } from '../model/types';
 import { checkCancel, type Hooks } from '../train/trainer';
 import { shrink } from '../train/trajectory';
 import { runForward } from './forward';
+import { entries } from './glmState';
 import { queryGrad } from './queries';
 import type { EstimateRequest, EstimateResult, Estimator, InfluenceContext, Query } from './types';
 
@@ -53,6 +56,7 @@ export const sgdIeEstimator: Estimator = {
     const tmax = Math.max(...dirs.map((d) => d.start));
     const tmin = Math.min(...dirs.map((d) => d.stop));
     const zero = new Float64Array(p);
+    const rowDots = new Float64Array(traj.batchSize * D);
     for (let t = tmax - 1; t >= tmin; t--) {
       checkCancel(hooks);
       dirs.forEach((d, i) => {
@@ -64,10 +68,16 @@ export const sgdIeEstimator: Estimator = {
       const b = batch.length, eta = traj.etas[t];
       const Xb = selectRows(X, batch);
       const yb = Float64Array.from(batch, (r) => y[r]);
-      const G = rowGradsWithL2(model, theta, Xb, yb, l2, new Float64Array(b * p));
+      if (model.glmHead) glmRowDots(model.glmHead, model.k, theta, Xb, yb, l2, U, D, rowDots);
+      else {
+        const G = rowGradsWithL2(model, theta, Xb, yb, l2, new Float64Array(b * p));
+        for (let s = 0; s < b; s++) {
+          stackDotAll(model.layout, U, D, G, dots, s * p);
+          rowDots.set(dots.subarray(0, D), s * D);
+        }
+      }
       for (let s = 0; s < b; s++) {
-        stackDotAll(model.layout, U, D, G, dots, s * p);
-        for (let i = 0; i < D; i++) if (dirs[i].stop <= t && t < dirs[i].start) dirs[i].out[batch[s]] += (eta / b) * dots[i];
+        for (let i = 0; i < D; i++) if (dirs[i].stop <= t && t < dirs[i].start) dirs[i].out[batch[s]] += (eta / b) * rowDots[s * D + i];
       }
       model.hvpStack(theta, Xb, yb, U, D, NO_EXCLUSIONS, HU);
       coef.fill(shrink(eta, b, l2, b));
@@ -99,3 +109,34 @@ export const sgdIeEstimator: Estimator = {
     };
   },
 };
+
+/**
+ * rowDots[s·D + i] = ⟨u_i, ∇ℓ_s(θ)⟩ for every batch row s and direction i of the stack U, for
+ * a generalised linear model: ∇ℓ_s = x_s ⊗ e_s + λθ, so only the row's stored features are
+ * visited (sparse text stays sparse) plus one ⟨u_i, θ⟩ per direction.
+ */
+function glmRowDots(head: Head, k: number, theta: Float64Array, Xb: FeatureMatrix, yb: Float64Array, l2: number, U: Float64Array, D: number, rowDots: Float64Array): void {
+  const E = entries(Xb);
+  const w = D * k, b = Xb.rows;
+  const o = new Float64Array(k), e = new Float64Array(k);
+  const uTheta = new Float64Array(D);
+  if (l2 !== 0) {
+    const d = theta.length / k;
+    for (let a = 0; a < d; a++) for (let i = 0; i < D; i++) for (let c = 0; c < k; c++) uTheta[i] += U[a * w + i * k + c] * theta[a * k + c];
+  }
+  for (let s = 0; s < b; s++) {
+    o.fill(0);
+    for (let q = E.ptr[s]; q < E.ptr[s + 1]; q++) for (let c = 0; c < k; c++) o[c] += E.val[q] * theta[E.idx[q] * k + c];
+    head.lossGrad(o, 0, yb[s], e, 0);
+    for (let i = 0; i < D; i++) {
+      let acc = 0;
+      for (let q = E.ptr[s]; q < E.ptr[s + 1]; q++) {
+        const base = E.idx[q] * w + i * k;
+        let t = 0;
+        for (let c = 0; c < k; c++) t += U[base + c] * e[c];
+        acc += E.val[q] * t;
+      }
+      rowDots[s * D + i] = acc + l2 * uTheta[i];
+    }
+  }
+}
