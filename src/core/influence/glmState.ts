@@ -111,54 +111,6 @@ export function gatherRows(b: number, ptr: Int32Array, idx: Int32Array, val: Flo
   }
 }
 
-/**
- * The same product feature by feature: each panel row of a batch feature is loaded once
- * (eight columns in locals) and added into the U rows of the batch rows that have it (U
- * stays in L1).
- */
-export function gatherCols(b: number, C: ColEntries, S: Float64Array, base: number, pw: number, U: Float64Array): void {
-  const { feat, ptr, row, val } = C;
-  U.fill(0, 0, b * pw);
-  for (let f = 0; f < C.count; f++) {
-    const src = base + feat[f] * pw, r0 = ptr[f], r1 = ptr[f + 1];
-    let c = 0;
-    for (; c + 7 < pw; c += 8) {
-      const s0 = S[src + c], s1 = S[src + c + 1], s2 = S[src + c + 2], s3 = S[src + c + 3];
-      const s4 = S[src + c + 4], s5 = S[src + c + 5], s6 = S[src + c + 6], s7 = S[src + c + 7];
-      for (let r = r0; r < r1; r++) {
-        const v = val[r], u = row[r] * pw + c;
-        U[u] += v * s0; U[u + 1] += v * s1; U[u + 2] += v * s2; U[u + 3] += v * s3;
-        U[u + 4] += v * s4; U[u + 5] += v * s5; U[u + 6] += v * s6; U[u + 7] += v * s7;
-      }
-    }
-    for (; c < pw; c++) {
-      const sv = S[src + c];
-      for (let r = r0; r < r1; r++) U[row[r] * pw + c] += val[r] * sv;
-    }
-  }
-}
-
-/** Panel rows of the batch's features −= x_ia · W_i, row by row with W_i's eight columns in locals. */
-export function scatterRows(b: number, ptr: Int32Array, idx: Int32Array, val: Float64Array, S: Float64Array, base: number, pw: number, U: Float64Array): void {
-  for (let i = 0; i < b; i++) {
-    const ui = i * pw, q0 = ptr[i], q1 = ptr[i + 1];
-    let c = 0;
-    for (; c + 7 < pw; c += 8) {
-      const u0 = U[ui + c], u1 = U[ui + c + 1], u2 = U[ui + c + 2], u3 = U[ui + c + 3];
-      const u4 = U[ui + c + 4], u5 = U[ui + c + 5], u6 = U[ui + c + 6], u7 = U[ui + c + 7];
-      for (let q = q0; q < q1; q++) {
-        const v = val[q], s = base + idx[q] * pw + c;
-        S[s] -= v * u0; S[s + 1] -= v * u1; S[s + 2] -= v * u2; S[s + 3] -= v * u3;
-        S[s + 4] -= v * u4; S[s + 5] -= v * u5; S[s + 6] -= v * u6; S[s + 7] -= v * u7;
-      }
-    }
-    for (; c < pw; c++) {
-      const u = U[ui + c];
-      for (let q = q0; q < q1; q++) S[base + idx[q] * pw + c] -= val[q] * u;
-    }
-  }
-}
-
 /** Panel rows of the batch's features −= Σ_i x_ia · W_i, eight columns at a time in locals. */
 export function scatterCols(C: ColEntries, S: Float64Array, base: number, pw: number, U: Float64Array): void {
   const { feat, ptr, row, val } = C;
