@@ -144,7 +144,8 @@ function renderSummary(): void {
 
 function renderNotices(): void {
   const r = vm!.result;
-  const items = [...r.warnings, ...(r.approximationNote ? [r.approximationNote] : [])].map((w) => el('li', { text: displayText(w, 500) }));
+  // The approximation first: it says which numbers are screening estimates.
+  const items = [...(r.approximationNote ? [r.approximationNote] : []), ...r.warnings].map((w) => el('li', { text: displayText(w, 1000) }));
   const stale = edits.size ? [el('p', { className: 'stale', text: 'The file was edited from this view: figures are from the previous scan until you run Compute Influence again.' })] : [];
   notices.replaceChildren(...stale, ...(items.length ? [el('ul', { className: 'warnings', children: items })] : []));
 }

@@ -49,7 +49,8 @@ export interface CheckRow {
   predicted: string;
   reasons: Reason[];
   influence: number;
-  looLoss: number;
+  /** null where not estimated (rows only screened by SGD-IE in an 'sgd-ie+acc' scan). */
+  looLoss: number | null;
   /** Why it is flagged, in words. */
   summary: string;
   decision?: { decision: DecisionKind; by: string; at: string; comment?: string };

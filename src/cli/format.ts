@@ -19,8 +19,22 @@ export function formatSummary(r: ScanResult): string {
       ? `validation loss ${formatNumber(m.valLoss)}, accuracy ${percent(m.valAccuracy)} (majority class ${percent(m.majorityRate)})`
       : `validation loss ${formatNumber(m.valLoss)}`,
   ];
+  if (r.approximation) lines.push(approximationLine(r));
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
+}
+
+/**
+ * The header line of a screened-and-refined scan, e.g. "approximation: full ACC-SGD-IE would
+ * cost ≈ 153000 GFLOP (budget 200) and need 368 MiB (budget 1024): all 40000 rows screened
+ * by SGD-IE, 103 refined by ACC-SGD-IE; other rows: SGD-IE influence, loo loss not estimated (—)".
+ */
+export function approximationLine(r: ScanResult): string {
+  const a = r.approximation!;
+  const b = a.budget;
+  return `approximation: full ACC-SGD-IE would cost ≈ ${b.fullAccGflop} GFLOP (budget ${b.computeGflop}) and need ${b.fullAccMiB} MiB (budget ${b.memoryMiB}):` +
+    ` all ${a.screenedRows} rows screened by SGD-IE, ${a.refinedRows} refined by ACC-SGD-IE;` +
+    ' other rows: SGD-IE influence, loo loss not estimated (—)';
 }
 
 /** Ranked table of flagged rows: row, line, label, predicted, reasons, influence in words, pattern. */
@@ -35,7 +49,7 @@ export function formatTable(r: ScanResult): string {
     r.data.task === 'classification' ? `${clip(x.predicted, 16)} ${percent(x.confidence)}` : clip(x.predicted, 16),
     x.reasons.join('+'),
     influenceInWords(x.influence),
-    formatNumber(x.looLoss),
+    x.looLoss === null ? '—' : formatNumber(x.looLoss),
     x.pattern,
   ]);
   const widths = head.map((h, j) => Math.max(h.length, ...body.map((b) => b[j].length)));

@@ -2,7 +2,7 @@
  * Maps CLI flags onto the shared Settings (one validated object, same as the extension's).
  */
 import { Command, Option } from 'commander';
-import { resolveSettings, type Settings } from '../core/settings';
+import { DEFAULT_SETTINGS, resolveSettings, type Settings } from '../core/settings';
 
 export interface ScanFlags {
   label?: string;
@@ -19,6 +19,7 @@ export interface ScanFlags {
   threshold?: string;
   validation?: string;
   validationFraction?: string;
+  computeBudget?: string;
 }
 
 /** Adds the engine flags shared by scan, verify and check. */
@@ -37,7 +38,8 @@ export function addEngineOptions(cmd: Command): Command {
     .option('--top <k>', 'flag the k most harmful and k most label-suspect rows (default 10)')
     .option('--threshold <x>', 'also flag rows whose influence is below -x (default off)')
     .option('--validation <file>', 'trusted validation file with the same columns (default: a seeded split)')
-    .option('--validation-fraction <f>', 'share of each class held out for validation (default 0.2)');
+    .option('--validation-fraction <f>', 'share of each class held out for validation (default 0.2)')
+    .option('--compute-budget <gflop>', `compute budget of the estimators in GFLOP; above it auto screens with SGD-IE and refines the top rows with ACC (default ${DEFAULT_SETTINGS.computeBudgetGflop})`);
 }
 
 export function settingsFromFlags(f: ScanFlags): Settings {
@@ -59,5 +61,6 @@ export function settingsFromFlags(f: ScanFlags): Settings {
   set('threshold', f.threshold);
   set('validationFile', f.validation);
   set('validationFraction', f.validationFraction);
+  set('computeBudgetGflop', f.computeBudget);
   return resolveSettings(raw);
 }

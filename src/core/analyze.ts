@@ -22,6 +22,7 @@ import type { Settings } from './settings';
 import { SCHEMA_VERSION, type Reason, type RowDetails, type RowRecord, type ScanResult, type VerificationBlock } from './report/types';
 import { classifyPatterns, countPatterns } from './windows/patterns';
 import { cosineNeighbours } from './report/similar';
+import { suspectScore } from './report/wording';
 
 export { CancelledError } from './train/index';
 export type { Analysis, AnalyzeHooks, AnalyzeInput } from './analyzeTypes';
@@ -101,6 +102,8 @@ export function analyze(input: AnalyzeInput, hooks: AnalyzeHooks = {}): Analysis
     estimator: settings.estimator,
     windows: settings.windows,
     memoryBudgetMiB: settings.memoryBudgetMiB,
+    computeBudgetGflop: settings.computeBudgetGflop,
+    topK: settings.topK,
     file: input.file,
   }, {
     shouldCancel: hooks.shouldCancel,
@@ -134,12 +137,13 @@ function buildResult(
     data.task === 'classification' ? classes[engine.predicted[i]] : formatValue(engine.predicted[i]);
 
   const records: RowRecord[] = new Array(n);
-  // SGD-IE in reverse mode gives no self-influence: fall back to the training loss, and say so.
+  // Rows without self-influence (SGD-IE screening only) get null, never a made-up number
+  // (JSON has no NaN); they rank as label suspects by training loss (see flagRows).
   const selfMissing = engine.selfInfluence.some((v) => Number.isNaN(v));
   for (let i = 0; i < n; i++) {
     const r = split.train[i];
     const span = table.spans[r];
-    const self = Number.isNaN(engine.selfInfluence[i]) ? 0 : engine.selfInfluence[i];
+    const self = Number.isNaN(engine.selfInfluence[i]) ? null : engine.selfInfluence[i];
     records[i] = {
       row: r,
       line: span.startLine + 1,
@@ -150,7 +154,7 @@ function buildResult(
       influence: engine.influence[i],
       selfInfluence: self,
       trainLoss: engine.trainLoss[i],
-      looLoss: engine.trainLoss[i] + self,
+      looLoss: self === null ? null : engine.trainLoss[i] + self,
       flagged: false,
       reasons: [],
       rankHarmful: 0,
@@ -171,7 +175,8 @@ function buildResult(
   }
 
   const warnings: string[] = [...engine.warnings];
-  if (selfMissing) warnings.push(`Self-influence was not computed by ${engine.estimatorUsed} for every row; the label-suspect ranking uses the training loss there.`);
+  // A screened-and-refined scan explains this in its approximation note.
+  if (selfMissing && !engine.approximation) warnings.push(`Self-influence was not computed by ${engine.estimatorUsed} for every row; the label-suspect ranking uses the training loss there.`);
   // The engine already warns when the model does not beat the majority class / mean predictor.
   const beatsMajority = engine.beatsMajority;
   if (skipped.length > 0) warnings.push(`${skipped.length} row(s) have no label and were not trained on.`);
@@ -230,14 +235,21 @@ function formatValue(x: number): string {
  * The two signals and the flag. harmful: the topK most negative influences (only negative
  * ones), plus any below −threshold. label-suspect: the topK highest leave-one-out losses
  * among rows the model assigns to another class (regression: the topK highest).
+ * Where the leave-one-out loss was not estimated (null) the training loss stands in: it
+ * is what that loss would be with zero self-influence, and self-influence is nearly always
+ * positive, so such a row is never ranked above a row whose estimated loss it cannot reach.
  * Ties are broken by row index so the ranking is deterministic.
  */
-export function flagRows(records: RowRecord[], settings: Pick<Settings, 'topK' | 'threshold'>, task: 'classification' | 'regression'): void {
+export function flagRows(
+  records: Pick<RowRecord, 'row' | 'label' | 'predicted' | 'influence' | 'trainLoss' | 'looLoss' | 'flagged' | 'reasons' | 'rankHarmful' | 'rankSuspect'>[],
+  settings: Pick<Settings, 'topK' | 'threshold'>,
+  task: 'classification' | 'regression',
+): void {
   const byInfluence = [...records].sort((a, b) => a.influence - b.influence || a.row - b.row);
   byInfluence.forEach((r, k) => (r.rankHarmful = k + 1));
-  const bySuspect = [...records].sort((a, b) => b.looLoss - a.looLoss || a.row - b.row);
+  const bySuspect = [...records].sort((a, b) => suspectScore(b) - suspectScore(a) || a.row - b.row);
   bySuspect.forEach((r, k) => (r.rankSuspect = k + 1));
-  const mark = (r: RowRecord, reason: Reason): void => {
+  const mark = (r: (typeof records)[number], reason: Reason): void => {
     if (!r.reasons.includes(reason)) r.reasons.push(reason);
     r.flagged = true;
   };

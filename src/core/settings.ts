@@ -3,6 +3,7 @@
  * `influenceLens.*` configuration), the server, the worker and the CLI (flags map onto it).
  * `package.json` `contributes.configuration` must stay in step (a test checks it).
  */
+import { DEFAULT_COMPUTE_BUDGET_GFLOP } from './influence/cost';
 
 export type ModelKind = 'auto' | 'softmax' | 'mlp' | 'linear';
 export type EstimatorKind = 'auto' | 'acc' | 'sgd-ie' | 'loo';
@@ -36,6 +37,12 @@ export interface Settings {
   readonly diagnostics: boolean;
   /** Memory budget for estimator state in MiB (ACC keeps n × p numbers). */
   readonly memoryBudgetMiB: number;
+  /**
+   * Compute budget for the estimators in GFLOP, counted by the cost model of
+   * `src/core/influence/cost.ts` (deterministic: never measured time). Above it, auto
+   * screens every row with SGD-IE and refines as many candidate rows with ACC as it pays for.
+   */
+  readonly computeBudgetGflop: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = Object.freeze({
@@ -59,6 +66,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   maxDecoratedRows: 5000,
   diagnostics: false,
   memoryBudgetMiB: 1024,
+  computeBudgetGflop: DEFAULT_COMPUTE_BUDGET_GFLOP,
 }) as Settings;
 
 /** A setting that could not be used, with its name and the reason. */
@@ -134,5 +142,6 @@ export function resolveSettings(input: Partial<Record<keyof Settings, unknown>> 
     maxDecoratedRows: int('maxDecoratedRows', v('maxDecoratedRows'), 0, 1_000_000),
     diagnostics: typeof v('diagnostics') === 'boolean' ? (v('diagnostics') as boolean) : (() => { throw new SettingsError('diagnostics', 'expected true or false'); })(),
     memoryBudgetMiB: int('memoryBudgetMiB', v('memoryBudgetMiB'), 16, 65536),
+    computeBudgetGflop: num('computeBudgetGflop', v('computeBudgetGflop'), 0, 1e9, true),
   });
 }

@@ -17,7 +17,7 @@ import { baseName, EDITOR_SYNC_LIMIT_BYTES } from './datasetFiles';
 import { formatCount } from './decorations/wording';
 import type { DatasetDocuments } from './results/datasetDocuments';
 import type { DatasetStore } from './results/datasetState';
-import { phaseWords } from './status/statusModel';
+import { doneStatus, phaseWords } from './status/statusModel';
 
 export class ComputeFlow {
   private readonly running = new Map<string, vscode.CancellationTokenSource>();
@@ -135,7 +135,9 @@ export class ComputeFlow {
     if (doc && response.version !== doc.version) this.documents.rematchNow(doc);
     this.onResult(key, response.result);
     const flagged = response.result.flaggedCount;
-    const extra = entry.tooLargeForEditor ? ' See the Flagged Rows view.' : '';
+    const a = response.result.approximation;
+    const extra = (a ? ` Screened by SGD-IE; ${formatCount(a.refinedRows)} of ${formatCount(a.screenedRows)} rows refined by ACC-SGD-IE (compute budget).` : '') +
+      (entry.tooLargeForEditor ? ' See the Flagged Rows view.' : '');
     vscode.window.setStatusBarMessage(`Influence Lens: ${formatCount(flagged)} row${flagged === 1 ? '' : 's'} flagged in ${baseName(vscode.Uri.parse(key).path)}.${extra}`, 5000);
     for (const w of response.result.warnings) void vscode.window.showWarningMessage(`Influence Lens: ${w}`);
   }
@@ -143,7 +145,8 @@ export class ComputeFlow {
   private fail(key: string, uri: vscode.Uri, name: string, e: unknown): void {
     const failure = classifyFailure(e);
     if (failure.kind === 'cancelled') {
-      this.store.setStatus(key, this.store.get(key)?.result ? { kind: 'done', flagged: this.store.get(key)!.result!.flaggedCount, rows: this.store.get(key)!.result!.data.rows, cached: false } : { kind: 'idle' });
+      const previous = this.store.get(key)?.result;
+      this.store.setStatus(key, previous ? doneStatus(previous, false) : { kind: 'idle' });
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
       if (doc && !this.store.get(key)?.result) this.documents.probe(doc);
       vscode.window.setStatusBarMessage(`Influence Lens: computation for ${name} cancelled.`, 4000);

@@ -35,6 +35,7 @@ export interface ViewRow {
   predicted: string;
   confidence: number;
   influence: number;
+  /** NaN where not estimated (rows only screened by SGD-IE in an 'sgd-ie+acc' scan). */
   looLoss: number;
   flagged: boolean;
   reasons: Reason[];
@@ -81,6 +82,7 @@ export interface ViewColumns {
   rankSuspect: Int32Array;
   confidence: Float64Array;
   influence: Float64Array;
+  /** NaN where not estimated (null in the scan result). */
   looLoss: Float64Array;
   /** Bit 0 flagged, bit 1 reason "harmful", bit 2 reason "label-suspect". */
   flags: Uint8Array;
@@ -160,7 +162,7 @@ export function isVerificationBlock(x: unknown): x is VerificationBlock {
   const metrics = (m: unknown) => isObj(m) && isNum(m.valLoss) && isNum(m.valAccuracy);
   const random = x.random === undefined
     || (isObj(x.random) && isIndexArr(x.random.rows) && isNum(x.random.actualChange) && isNum(x.random.valAccuracy));
-  return isIndexArr(x.rows) && (x.estimator === 'acc' || x.estimator === 'sgd-ie' || x.estimator === 'loo')
+  return isIndexArr(x.rows) && (x.estimator === 'acc' || x.estimator === 'sgd-ie' || x.estimator === 'loo' || x.estimator === 'sgd-ie+acc')
     && isNum(x.predictedChange) && isNum(x.actualChange) && metrics(x.before) && metrics(x.after) && random;
 }
 
@@ -186,6 +188,8 @@ function isMeta(x: unknown): x is ViewMeta {
 }
 
 const allFinite = (a: Float64Array) => a.every(Number.isFinite);
+/** Finite or NaN ("not estimated"), never ±Infinity. */
+const finiteOrNaN = (a: Float64Array) => a.every((v) => Number.isFinite(v) || Number.isNaN(v));
 const allBelow = (a: Int32Array | Uint8Array, bound: number) => a.every((v) => v >= 0 && v < bound);
 
 function isColumns(x: unknown, windows: number): x is ViewColumns {
@@ -193,10 +197,11 @@ function isColumns(x: unknown, windows: number): x is ViewColumns {
   const n = x.row.length;
   const int = (a: unknown): a is Int32Array => a instanceof Int32Array && a.length === n;
   const f64 = (a: unknown, len = n): a is Float64Array => a instanceof Float64Array && a.length === len && allFinite(a);
+  const f64OrNaN = (a: unknown): a is Float64Array => a instanceof Float64Array && a.length === n && finiteOrNaN(a);
   const u8 = (a: unknown): a is Uint8Array => a instanceof Uint8Array && a.length === n;
   return allBelow(x.row, 2 ** 31 - 1) && int(x.line) && allBelow(x.line, 2 ** 31 - 1)
     && int(x.rankHarmful) && int(x.rankSuspect)
-    && f64(x.confidence) && f64(x.influence) && f64(x.looLoss)
+    && f64(x.confidence) && f64(x.influence) && f64OrNaN(x.looLoss)
     && u8(x.flags) && allBelow(x.flags, 8) && u8(x.pattern) && allBelow(x.pattern, PATTERNS.length)
     && f64(x.windows, n * windows) && f64(x.inWindow, n * windows)
     && isStrArr(x.strings) && int(x.label) && allBelow(x.label, x.strings.length)
@@ -309,7 +314,7 @@ export function toViewPayload(result: ScanResult & { windowFaithfulness?: Window
     c.rankSuspect[i] = r.rankSuspect;
     c.confidence[i] = r.confidence;
     c.influence[i] = r.influence;
-    c.looLoss[i] = r.looLoss;
+    c.looLoss[i] = r.looLoss ?? NaN;
     c.flags[i] = (r.flagged ? 1 : 0) | (r.reasons.includes('harmful') ? 2 : 0) | (r.reasons.includes('label-suspect') ? 4 : 0);
     c.pattern[i] = PATTERNS.indexOf(r.pattern);
     for (let k = 0; k < w; k++) {

@@ -68,7 +68,7 @@ test('readiness names the label column, or the reason a file cannot be scanned',
 });
 
 test('the tree groups flagged rows by file and review state, most harmful first', () => {
-  const row = (over: Partial<TreeRowInput>): TreeRowInput => ({ uri: 'file:///b.csv', row: 0, hash: 'h', line: 2, label: 'a', predicted: 'b', influence: -0.1, looLoss: 1, rankHarmful: 5, reasons: ['harmful'], group: 'toReview', ...over });
+  const row = (over: Partial<TreeRowInput>): TreeRowInput => ({ uri: 'file:///b.csv', row: 0, hash: 'h', line: 2, label: 'a', predicted: 'b', influence: -0.1, looLoss: 1, trainLoss: 0.5, rankHarmful: 5, reasons: ['harmful'], group: 'toReview', ...over });
   const tree = buildTree([
     { uri: 'file:///b.csv', name: 'b.csv', rows: [row({ row: 3, rankHarmful: 9 }), row({ row: 1, rankHarmful: 2 }), row({ row: 7, group: 'kept' }), row({ row: 8, group: 'fixed', line: 0 })] },
     { uri: 'file:///a.csv', name: 'a.csv', rows: [row({ uri: 'file:///a.csv', row: 0, reasons: ['label-suspect'] })] },

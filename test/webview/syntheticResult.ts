@@ -70,7 +70,7 @@ export function syntheticScan(o: SyntheticOptions): ScanResult {
   });
   const byHarm = [...rows].sort((a, b) => a.influence - b.influence || a.row - b.row);
   byHarm.forEach((r, k) => { r.rankHarmful = k + 1; });
-  const bySuspect = [...rows].sort((a, b) => b.looLoss - a.looLoss || a.row - b.row);
+  const bySuspect = [...rows].sort((a, b) => b.looLoss! - a.looLoss! || a.row - b.row);
   bySuspect.forEach((r, k) => { r.rankSuspect = k + 1; });
   const topK = Math.max(1, Math.round(o.rows * 0.05));
   for (const r of byHarm.slice(0, topK)) { r.flagged = true; r.reasons.push('harmful'); }

@@ -60,7 +60,9 @@ export function queryTable(rows: readonly ViewRow[], reviewed: ReadonlySet<numbe
       case 'reviewed': return Number(reviewed.has(a.row)) - Number(reviewed.has(b.row));
     }
   };
-  out.sort((i, j) => sign * cmp(rows[i], rows[j]) || rows[i].row - rows[j].row);
+  // A leave-one-out loss that was not estimated (NaN: screened by SGD-IE only) sorts last either way.
+  const missing = (r: ViewRow): number => (key === 'looLoss' && Number.isNaN(r.looLoss) ? 1 : 0);
+  out.sort((i, j) => missing(rows[i]) - missing(rows[j]) || sign * cmp(rows[i], rows[j]) || rows[i].row - rows[j].row);
   return out;
 }
 

@@ -50,7 +50,7 @@ export class FlaggedTable {
       { key: 'predicted', title: 'Predicted', cell: (r) => r.predicted },
       { key: 'confidence', title: 'Conf.', cell: (r) => formatPercent(r.confidence, 0) },
       { key: 'influence', title: 'Influence', cell: (r) => formatSigned(r.influence, 4) },
-      { key: 'looLoss', title: 'LOO loss', cell: (r) => formatNumber(r.looLoss, 3) },
+      { key: 'looLoss', title: 'LOO loss', cell: (r) => (Number.isNaN(r.looLoss) ? 'not estimated' : formatNumber(r.looLoss, 3)) },
       { key: 'pattern', title: 'Pattern', cell: (r) => patternName(r.pattern) },
       { key: null, title: 'Reason', cell: (r) => r.reasons.join(', ') || '\u2014' },
       { key: 'reviewed', title: 'State', cell: (r) => this.stateText(r.row) },

@@ -36,7 +36,9 @@ export class RowPanel {
         ...fact('Label', displayText(row.label, 200)),
         ...fact('Model predicts', `${displayText(row.predicted, 200)}${vm.result.task === 'classification' ? ` (${formatPercent(row.confidence)})` : ''}`),
         ...fact('Influence', `${formatSigned(row.influence, 5)} \u2014 ${influenceWords(row.influence)}`),
-        ...fact('Leave-one-out loss', `${formatNumber(row.looLoss, 4)} (rank ${row.rankSuspect} most suspect)`),
+        ...fact('Leave-one-out loss', Number.isNaN(row.looLoss)
+          ? `not estimated${vm.result.approximationNote ? ' (screened by SGD-IE only, not refined by ACC-SGD-IE)' : ''}; rank ${row.rankSuspect} most suspect by training loss`
+          : `${formatNumber(row.looLoss, 4)} (rank ${row.rankSuspect} most suspect)`),
         ...fact('Rank by harm', String(row.rankHarmful)),
         ...fact('Pattern', `${patternName(row.pattern)}: ${patternMeaning(row.pattern)}`),
         ...(state.edit || state.reviewed ? fact('State', state.edit ?? 'Reviewed') : []),

@@ -13,9 +13,11 @@ import { type EpochMetrics, type Hooks, train } from '../train/trainer';
 import { searchLearningRate } from '../train/lrSearch';
 import type { LrSchedule } from '../train/trajectory';
 import { accEstimator } from './acc';
+import { accFlops, costShape, DEFAULT_COMPUTE_BUDGET_GFLOP } from './cost';
 import { DEFAULT_STATE_BUDGET_MIB } from './forward';
 import { evaluateReplays, looEstimator, replayWithout } from './loo';
 import { sgdIeEstimator } from './sgdIe';
+import { type Approximation, screenAndRefine } from './strategy';
 import type { RowWorkers } from './parallel';
 import { type EstimateRequest, type EstimateResult, F64, type InfluenceContext } from './types';
 import { cumulativeWindows, windowBoundaries } from './windows';
@@ -34,9 +36,14 @@ export interface EngineOptions {
   seed: number;
   /**
    * 'auto' = ACC-SGD-IE when its state (n × p doubles, × 2 with in-window) fits
-   * `memoryBudgetMiB`, else SGD-IE screening of all rows + ACC refinement of the top rows.
+   * `memoryBudgetMiB` and its cost (cost.ts) fits `computeBudgetGflop`, else SGD-IE
+   * screening of all rows + ACC refinement of as many top rows as the budget pays for.
    */
   estimator: 'acc' | 'sgd-ie' | 'loo' | 'auto';
+  /** Compute budget for the estimators, GFLOP by the cost model of cost.ts (default DEFAULT_COMPUTE_BUDGET_GFLOP). */
+  computeBudgetGflop?: number;
+  /** Flags per ranking the caller will take (sizes the refinement's candidate set; default 10). */
+  topK?: number;
   /** Time windows: 0 = one per epoch, N = N windows of equal step counts. */
   windows: number;
   /** Memory for per-row estimator state, MiB. */
@@ -100,8 +107,8 @@ export interface EngineResult {
   lrSearch: { learningRate: number; valLoss: number }[];
   modelUsed: ModelKind;
   estimatorUsed: 'acc' | 'sgd-ie' | 'loo' | 'sgd-ie+acc';
-  /** Present when not every row got the requested estimator. */
-  approximation?: { method: string; refinedRows: number; note: string };
+  /** Present when not every row got ACC-SGD-IE (the 'sgd-ie+acc' strategy). */
+  approximation?: Approximation;
   notes: string[];
   warnings: string[];
   /** Wall-clock milliseconds per phase. */
@@ -118,6 +125,12 @@ export interface EngineResult {
 /** Bytes of ACC state for n rows of p parameters with `slots` stacks (state + HVP output). */
 function accBytes(n: number, p: number, slots: number): number {
   return 2 * slots * n * p * F64;
+}
+
+/** 1 where the model under θ assigns row i to another class than its label. */
+function misclassifiedRows(model: Model, theta: Float64Array, X: FeatureMatrix, y: Float64Array): Uint8Array {
+  const pred = predict(model, theta, X).predicted;
+  return Uint8Array.from(pred, (c, i) => (c !== y[i] ? 1 : 0));
 }
 
 function rowsOf(data: LabelledData, rows: Int32Array): { X: FeatureMatrix; y: Float64Array } {
@@ -211,11 +224,16 @@ export function runInfluence(data: LabelledData, split: Split, opts: EngineOptio
   const est = progress(0.2, 1);
   const estHooks: Hooks = { shouldCancel: hooks.shouldCancel, onProgress: est, workers: hooks.workers };
   const fits = accBytes(n, model.p, wantIn ? 2 : 1) <= budget * 1024 * 1024;
+  // Deterministic compute budget: FLOPs by the cost model, never measured time.
+  const computeBudget = opts.computeBudgetGflop ?? DEFAULT_COMPUTE_BUDGET_GFLOP;
+  const shape = costShape(model, tr.X, T, opts.batchSize);
+  const affordable = accFlops(shape, n, { inWindow: wantIn }) <= computeBudget * 1e9;
   const notes: string[] = [];
   let estimatorUsed: EngineResult['estimatorUsed'];
   let approximation: EngineResult['approximation'];
+  let strategyLastWindow: Float64Array | null = null;
   let r: EstimateResult;
-  const choice = opts.estimator === 'auto' ? (fits ? 'acc' : 'sgd-ie+acc') : opts.estimator;
+  const choice = opts.estimator === 'auto' ? (fits && affordable ? 'acc' : 'sgd-ie+acc') : opts.estimator;
   if (choice === 'acc') {
     r = accEstimator.estimate(ctx, baseReq, estHooks);
     estimatorUsed = 'acc';
@@ -223,37 +241,24 @@ export function runInfluence(data: LabelledData, split: Split, opts: EngineOptio
     r = looEstimator.estimate(ctx, baseReq, estHooks);
     estimatorUsed = 'loo';
   } else if (choice === 'sgd-ie') {
-    const selfFits = accBytes(n, model.p, 1) <= budget * 1024 * 1024;
+    // Self-influence needs the forward recursion (one state per row, ACC's cost without in-window).
+    const selfFits = accBytes(n, model.p, 1) <= budget * 1024 * 1024 && accFlops(shape, n) <= computeBudget * 1e9;
     r = sgdIeEstimator.estimate(ctx, { ...baseReq, self: selfFits }, estHooks);
-    if (!selfFits) notes.push('Self-influence was not computed: the forward SGD-IE state (rows × parameters) exceeds the memory budget; selfInfluence is NaN.');
+    if (!selfFits) notes.push('Self-influence was not computed: the forward SGD-IE recursion (one state per row) exceeds the memory or compute budget; selfInfluence is NaN.');
     estimatorUsed = 'sgd-ie';
   } else {
-    // Screen every row by reverse-mode SGD-IE, then refine the most harmful and the
-    // highest-loss rows (label suspects) with ACC in one chunk that fits the budget.
-    r = sgdIeEstimator.estimate(ctx, { ...baseReq, self: false }, { shouldCancel: hooks.shouldCancel, onProgress: progress(0.2, 0.4) });
-    const m = Math.max(1, Math.min(n, Math.floor((budget * 1024 * 1024) / (2 * (wantIn ? 2 : 1) * model.p * F64))));
+    // Screen every row by reverse-mode SGD-IE, then refine the most harmful and the most
+    // label-suspect rows with ACC, as many as the compute budget pays for (strategy.ts).
     const losses = rowLosses(model, run.thetaT, tr.X, tr.y);
-    const infl = r.snapshots[0].queries[0];
-    const byHarm = [...allRows].sort((a, b) => infl[a] - infl[b]);
-    const byLoss = [...allRows].sort((a, b) => losses[b] - losses[a]);
-    const chosen = new Set<number>();
-    for (let i = 0; chosen.size < m && i < n; i++) { chosen.add(byHarm[i]); if (chosen.size < m) chosen.add(byLoss[i]); }
-    const refine = Int32Array.from([...chosen].sort((a, b) => a - b));
-    const acc = accEstimator.estimate(ctx, { ...baseReq, rows: refine, chunkRows: refine.length }, { shouldCancel: hooks.shouldCancel, onProgress: progress(0.4, 1) });
-    const self = new Float64Array(n).fill(NaN);
-    refine.forEach((row, q) => {
-      infl[row] = acc.snapshots[0].queries[0][q];
-      self[row] = acc.snapshots[0].self![q];
-      r.cumulative.forEach((c, k) => { c[row] = acc.cumulative[k][q]; });
-      r.inWindow?.forEach((c, k) => { c[row] = acc.inWindow![k][q]; });
-    });
-    r.snapshots[0].self = self;
+    const misclassified = regression ? null : misclassifiedRows(model, run.thetaT, tr.X, tr.y);
+    const s = screenAndRefine(ctx, {
+      shape, req: baseReq, computeBudgetGflop: computeBudget, memoryBudgetMiB: budget, topK: opts.topK ?? 10,
+      trainLoss: losses, misclassified, overCompute: !affordable, overMemory: !fits,
+    }, estHooks);
+    r = s.result;
+    strategyLastWindow = s.lastWindow;
     estimatorUsed = 'sgd-ie+acc';
-    approximation = {
-      method: 'sgd-ie screening + acc refinement',
-      refinedRows: refine.length,
-      note: `ACC state for all ${n} rows × ${model.p} parameters exceeds the ${budget} MiB budget: every row was screened by SGD-IE; the ${refine.length} most harmful / highest-loss rows were refined by ACC-SGD-IE; self-influence is NaN for the other rows.`,
-    };
+    approximation = s.approximation;
   }
   notes.push(...r.notes);
   const tInfl = Date.now() - t0;
@@ -261,9 +266,11 @@ export function runInfluence(data: LabelledData, split: Split, opts: EngineOptio
   let lastWindow: Float64Array;
   if (r.inWindow && r.inWindow.length > 0) {
     lastWindow = r.inWindow[r.inWindow.length - 1];
+  } else if (strategyLastWindow) {
+    lastWindow = strategyLastWindow;
   } else {
     const W = boundaries.length - 1;
-    lastWindow = accEstimator.estimate(ctx, { rows: allRows, startStep: boundaries[W - 1], evalSteps: [T], memoryBudgetMiB: budget }, { shouldCancel: hooks.shouldCancel }).snapshots[0].queries[0];
+    lastWindow = accEstimator.estimate(ctx, { rows: allRows, startStep: boundaries[W - 1], evalSteps: [T], memoryBudgetMiB: budget }, { shouldCancel: hooks.shouldCancel, workers: hooks.workers }).snapshots[0].queries[0];
   }
   const pred = predict(model, run.thetaT, tr.X);
   const snap = r.snapshots[0];

@@ -4,9 +4,13 @@
  * Bump SCHEMA_VERSION on any incompatible change.
  */
 import type { DataFormat } from '../data/types';
+import type { Approximation } from '../influence/strategy';
 import type { Settings } from '../settings';
 
-export const SCHEMA_VERSION = 1;
+export type { Approximation };
+
+/** 2: selfInfluence and looLoss are null where not estimated; approximation carries budgets. */
+export const SCHEMA_VERSION = 2;
 
 export type Reason = 'harmful' | 'label-suspect';
 export type Pattern = 'highly-fluctuating' | 'early-influencer' | 'late-bloomer' | 'stable';
@@ -39,17 +43,20 @@ export interface RowRecord {
   confidence: number;
   /** Change of mean validation loss if the row is removed; negative = harmful. */
   influence: number;
-  /** Rise of the row's own loss (no L2) if the row is removed. */
-  selfInfluence: number;
+  /**
+   * Rise of the row's own loss (no L2) if the row is removed; null when not estimated (in an
+   * 'sgd-ie+acc' scan, the rows screened by SGD-IE and not refined by ACC).
+   */
+  selfInfluence: number | null;
   /** The row's loss under the final model. */
   trainLoss: number;
-  /** trainLoss + selfInfluence: estimated loss of the row under a model that never saw it. */
-  looLoss: number;
+  /** trainLoss + selfInfluence: estimated loss of the row under a model that never saw it; null when selfInfluence is. */
+  looLoss: number | null;
   flagged: boolean;
   reasons: Reason[];
   /** 1-based rank by influence (1 = most harmful). */
   rankHarmful: number;
-  /** 1-based rank by looLoss (1 = most suspect). */
+  /** 1-based rank by looLoss, or by trainLoss where looLoss is null (1 = most suspect). */
   rankSuspect: number;
   /** Per time window: cumulative (additive) window influence on validation loss. */
   windows: number[];
@@ -118,6 +125,6 @@ export interface ScanResult {
   flaggedCount: number;
   rows: RowRecord[];
   verification?: VerificationBlock;
-  /** Present when the scan used an approximation (e.g. SGD-IE screening then ACC refinement). */
-  approximation?: { method: string; refinedRows: number; note: string };
+  /** Present when not every row got ACC-SGD-IE: SGD-IE screening then ACC refinement within the budgets. */
+  approximation?: Approximation;
 }

@@ -32,11 +32,27 @@ export function labelInWords(r: Pick<RowRecord, 'label' | 'predicted' | 'confide
   return `labelled ${r.label}, model says ${r.predicted} ${percent(r.confidence)}`;
 }
 
+/**
+ * The label-suspect score: the leave-one-out loss, or the training loss where it was not
+ * estimated (rows only screened by SGD-IE; self-influence is nearly always positive, so the
+ * training loss is what the leave-one-out loss would be at least).
+ */
+export function suspectScore(r: Pick<RowRecord, 'looLoss' | 'trainLoss'>): number {
+  return r.looLoss ?? r.trainLoss;
+}
+
+/** "leave-one-out loss 2.31", or "training loss 0.912; leave-one-out loss not estimated". */
+export function looLossInWords(r: Pick<RowRecord, 'looLoss' | 'trainLoss'>): string {
+  return r.looLoss === null
+    ? `training loss ${formatNumber(r.trainLoss)}; leave-one-out loss not estimated`
+    : `leave-one-out loss ${formatNumber(r.looLoss)}`;
+}
+
 /** One line summarising why a row is flagged. */
 export function flagSummary(r: RowRecord): string {
   const parts: string[] = [];
   if (r.reasons.includes('harmful')) parts.push(influenceInWords(r.influence));
-  if (r.reasons.includes('label-suspect')) parts.push(`label suspect (leave-one-out loss ${formatNumber(r.looLoss)})`);
+  if (r.reasons.includes('label-suspect')) parts.push(`label suspect (${looLossInWords(r)})`);
   parts.push(labelInWords(r));
   return parts.join(' · ');
 }

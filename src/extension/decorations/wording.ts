@@ -4,7 +4,7 @@
  * decorations, the hover and the tree view.
  */
 import type { Pattern, RowRecord } from '../../core/report/types';
-import { formatNumber } from '../../core/report/wording';
+import { formatNumber, suspectScore } from '../../core/report/wording';
 
 /** Longest label shown inline; longer labels (free-text label columns) are cut with an ellipsis. */
 export const MAX_INLINE_LABEL = 24;
@@ -85,9 +85,11 @@ export function afterText(r: RowRecord): string {
   if (suspect) {
     const agree = r.predicted === r.label;
     // When the final model memorised the row, the evidence is the row's own held-out loss.
-    parts.push(agree
-      ? `label suspect: loss without this row ${formatMagnitude(r.looLoss)}`
-      : `label suspect: ${labelPhrase(r, true)}`);
+    parts.push(!agree
+      ? `label suspect: ${labelPhrase(r, true)}`
+      : r.looLoss === null
+        ? `label suspect: training loss ${formatMagnitude(r.trainLoss)}`
+        : `label suspect: loss without this row ${formatMagnitude(r.looLoss)}`);
   } else if (harmful) {
     parts.push(labelPhrase(r));
   }
@@ -98,7 +100,7 @@ export function afterText(r: RowRecord): string {
 export interface SeverityScale {
   /** Most negative influence among harmful rows (≤ 0). */
   minInfluence: number;
-  /** Largest leave-one-out loss among label-suspect rows (≥ 0). */
+  /** Largest leave-one-out loss (training loss where not estimated) among label-suspect rows (≥ 0). */
   maxLooLoss: number;
 }
 
@@ -108,7 +110,7 @@ export function severityScale(rows: Iterable<RowRecord>): SeverityScale {
   for (const r of rows) {
     if (!r.flagged) continue;
     if (r.reasons.includes('harmful') && r.influence < minInfluence) minInfluence = r.influence;
-    if (r.reasons.includes('label-suspect') && r.looLoss > maxLooLoss) maxLooLoss = r.looLoss;
+    if (r.reasons.includes('label-suspect') && suspectScore(r) > maxLooLoss) maxLooLoss = suspectScore(r);
   }
   return { minInfluence, maxLooLoss };
 }
@@ -117,7 +119,7 @@ export function severityScale(rows: Iterable<RowRecord>): SeverityScale {
 export function strength(r: RowRecord, scale: SeverityScale): number {
   let s = 0;
   if (r.reasons.includes('harmful') && scale.minInfluence < 0) s = Math.max(s, Math.min(1, r.influence / scale.minInfluence));
-  if (r.reasons.includes('label-suspect') && scale.maxLooLoss > 0) s = Math.max(s, Math.min(1, r.looLoss / scale.maxLooLoss));
+  if (r.reasons.includes('label-suspect') && scale.maxLooLoss > 0) s = Math.max(s, Math.min(1, suspectScore(r) / scale.maxLooLoss));
   return Number.isFinite(s) ? Math.max(0, s) : 0;
 }
 

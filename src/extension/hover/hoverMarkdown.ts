@@ -50,6 +50,8 @@ export interface HoverContext {
   decision?: string;
   /** False in an untrusted workspace: no edit links. */
   canEdit: boolean;
+  /** Set when the scan screened every row with SGD-IE and refined only some with ACC-SGD-IE. */
+  approximation?: { screenedRows: number; refinedRows: number };
 }
 
 function rowArgs(c: HoverContext, row: number, hash: string): RowCommandArgs {
@@ -63,7 +65,16 @@ export function hoverMarkdown(c: HoverContext): string {
   lines.push(`**Influence Lens** · row ${formatCount(r.row + 1)}${r.flagged ? ` · flagged: ${reasons}` : ''}${c.stale ? ' · *results are stale*' : ''}`);
   lines.push('');
   lines.push(`- Removing this row ${influencePhrase(r.influence, 'validation loss')} (rank ${formatCount(r.rankHarmful)} of ${formatCount(c.trainedRows)} by harm${r.influence > 0 ? '; it helps the model' : ''}).`);
-  lines.push(`- Its own loss would be ${formatMagnitude(r.looLoss)} if it were left out (rank ${formatCount(r.rankSuspect)} of ${formatCount(c.trainedRows)} as label suspect).`);
+  if (r.looLoss !== null) {
+    lines.push(`- Its own loss would be ${formatMagnitude(r.looLoss)} if it were left out (rank ${formatCount(r.rankSuspect)} of ${formatCount(c.trainedRows)} as label suspect).`);
+  } else {
+    lines.push(`- Its loss if left out was not estimated; its training loss is ${formatMagnitude(r.trainLoss)} (rank ${formatCount(r.rankSuspect)} of ${formatCount(c.trainedRows)} as label suspect, by training loss).`);
+  }
+  if (c.approximation) {
+    lines.push(r.selfInfluence === null
+      ? `- *Estimate from SGD-IE screening*: this row is not among the ${formatCount(c.approximation.refinedRows)} of ${formatCount(c.approximation.screenedRows)} rows refined by ACC-SGD-IE within the compute budget.`
+      : `- Refined by ACC-SGD-IE (one of ${formatCount(c.approximation.refinedRows)} of ${formatCount(c.approximation.screenedRows)} rows; the others were screened by SGD-IE only).`);
+  }
   const agree = r.predicted === r.label;
   lines.push(`- Labelled **${escapeMarkdown(r.label)}**; the model ${agree ? 'agrees' : `says **${escapeMarkdown(r.predicted)}**`} (${formatPercent(r.confidence)}).`);
   if (r.windows.length > 0) {

@@ -39,6 +39,7 @@ export class RowHoverProvider implements vscode.HoverProvider {
       stale: entry.stale,
       decision: this.decisions.decisionFor(uri, record.hash)?.decision,
       canEdit: !doc.isClosed,
+      approximation: entry.result.approximation,
     }));
     md.isTrusted = { enabledCommands: [...HOVER_LINK_COMMANDS] };
     md.supportHtml = false;

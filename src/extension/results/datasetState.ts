@@ -4,7 +4,7 @@
  * plain callbacks so tests can drive it.
  */
 import type { ScanResult } from '../../core/report/types';
-import type { DatasetStatus } from '../status/statusModel';
+import { doneStatus, type DatasetStatus } from '../status/statusModel';
 import { RowTracker } from './rowTracker';
 
 export interface DatasetEntry {
@@ -71,7 +71,7 @@ export class DatasetStore {
     e.tracker = new RowTracker(result.rows, version);
     e.stale = version !== documentVersion;
     e.revision++;
-    e.status = e.stale ? { kind: 'stale', flagged: result.flaggedCount } : { kind: 'done', flagged: result.flaggedCount, rows: result.data.rows, cached };
+    e.status = e.stale ? { kind: 'stale', flagged: result.flaggedCount } : doneStatus(result, cached);
     this.fire(uri);
     return e;
   }
@@ -86,7 +86,7 @@ export class DatasetStore {
     e.revision++;
     if (stale !== e.stale) {
       e.stale = stale;
-      e.status = stale ? { kind: 'stale', flagged: e.result.flaggedCount } : { kind: 'done', flagged: e.result.flaggedCount, rows: e.result.data.rows, cached: false };
+      e.status = stale ? { kind: 'stale', flagged: e.result.flaggedCount } : doneStatus(e.result, false);
     }
     this.fire(uri);
   }

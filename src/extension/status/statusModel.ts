@@ -10,7 +10,8 @@ export type DatasetStatus =
   | { kind: 'ready'; rows: number; rowsApproximate: boolean; labelColumn: string }
   | { kind: 'unusable'; reason: string }
   | { kind: 'running'; phase: string; percent: number; message: string }
-  | { kind: 'done'; flagged: number; rows: number; cached: boolean }
+  /** `approximation`: every row screened by SGD-IE, `refinedRows` of them refined by ACC-SGD-IE. */
+  | { kind: 'done'; flagged: number; rows: number; cached: boolean; approximation?: { screenedRows: number; refinedRows: number } }
   | { kind: 'stale'; flagged: number }
   | { kind: 'error'; message: string; file: string; line: number }
   | { kind: 'serverDown'; message: string };
@@ -53,6 +54,12 @@ export function phaseWords(phase: string, message: string): string {
   return /^epoch\b/i.test(detail) ? `${word} ${detail}` : `${word}: ${detail}`;
 }
 
+/** The status of a finished scan. */
+export function doneStatus(result: { flaggedCount: number; data: { rows: number }; approximation?: { screenedRows: number; refinedRows: number } }, cached: boolean): DatasetStatus {
+  const a = result.approximation;
+  return { kind: 'done', flagged: result.flaggedCount, rows: result.data.rows, cached, ...(a ? { approximation: { screenedRows: a.screenedRows, refinedRows: a.refinedRows } } : {}) };
+}
+
 export function statusView(s: DatasetStatus): StatusView {
   switch (s.kind) {
     case 'idle':
@@ -69,12 +76,16 @@ export function statusView(s: DatasetStatus): StatusView {
       const pct = Math.max(0, Math.min(100, Math.round(s.percent)));
       return { text: `$(sync~spin) ${NAME}: ${phaseWords(s.phase, s.message)} ${pct}%`, tooltip: 'Computing influence. Click to cancel.', command: Commands.cancel, tone: 'normal', busy: true };
     }
-    case 'done':
+    case 'done': {
+      const a = s.approximation;
       return {
-        text: `$(beaker) ${NAME}: ${formatCount(s.flagged)} flagged`,
-        tooltip: `${formatCount(s.flagged)} of ${formatCount(s.rows)} rows flagged${s.cached ? ' (from the cache: the file has not changed since the last scan)' : ''}. Click to review them.`,
+        text: `$(beaker) ${NAME}: ${formatCount(s.flagged)} flagged${a ? ' (screened)' : ''}`,
+        tooltip: `${formatCount(s.flagged)} of ${formatCount(s.rows)} rows flagged${s.cached ? ' (from the cache: the file has not changed since the last scan)' : ''}.` +
+          (a ? ` Approximation within the compute budget: all ${formatCount(a.screenedRows)} trained rows were screened by SGD-IE and ${formatCount(a.refinedRows)} refined by ACC-SGD-IE; the Influence View says more.` : '') +
+          ' Click to review them.',
         command: Commands.review, tone: 'normal', busy: false,
       };
+    }
     case 'stale':
       return {
         text: `$(history) ${NAME}: stale (${formatCount(s.flagged)} flagged)`,

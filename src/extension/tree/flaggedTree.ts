@@ -44,7 +44,7 @@ export class FlaggedRowsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       this.staged.set(uri, rows.map((r) => {
         const d = decisions.get(r.row)?.decision;
         const group: ReviewGroup = d === 'keep' || d === 'ignore' ? 'kept' : d === 'fixed' ? 'fixed' : 'beforeCommit';
-        return { uri, row: r.row, hash: r.hash, line: r.line, label: r.label, predicted: r.predicted, influence: r.influence, looLoss: r.looLoss, rankHarmful: r.rankHarmful, reasons: r.reasons, group };
+        return { uri, row: r.row, hash: r.hash, line: r.line, label: r.label, predicted: r.predicted, influence: r.influence, looLoss: r.looLoss, trainLoss: r.trainLoss, rankHarmful: r.rankHarmful, reasons: r.reasons, group };
       }));
     }
     this.schedule();
@@ -75,7 +75,7 @@ export class FlaggedRowsTree implements vscode.TreeDataProvider<TreeNode>, vscod
         const alive = tracker.isAlive(i);
         rows.push({
           uri: entry.uri, row: r.row, hash: r.hash, line: alive ? tracker.startLine(i) + 1 : 0,
-          label: r.label, predicted: r.predicted, influence: r.influence, looLoss: r.looLoss,
+          label: r.label, predicted: r.predicted, influence: r.influence, looLoss: r.looLoss, trainLoss: r.trainLoss,
           rankHarmful: r.rankHarmful, reasons: r.reasons, group: this.groupOf(entry.uri, r.hash, alive),
         });
       });

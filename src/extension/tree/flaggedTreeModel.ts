@@ -3,6 +3,7 @@
  * `vscode`); the tree data provider only turns these nodes into TreeItems.
  */
 import type { Reason } from '../../core/report/types';
+import { suspectScore } from '../../core/report/wording';
 import { formatCount, formatMagnitude, inlineText } from '../decorations/wording';
 
 export type ReviewGroup = 'beforeCommit' | 'toReview' | 'kept' | 'fixed';
@@ -18,7 +19,9 @@ export interface TreeRowInput {
   label: string;
   predicted: string;
   influence: number;
-  looLoss: number;
+  /** null where not estimated (rows only screened by SGD-IE); `trainLoss` stands in. */
+  looLoss: number | null;
+  trainLoss: number;
   rankHarmful: number;
   reasons: readonly Reason[];
   group: ReviewGroup;
@@ -43,7 +46,9 @@ export function mergeStaged(scanned: readonly TreeRowInput[], staged: readonly T
 
 function rowNode(r: TreeRowInput): RowNode {
   const relabel = r.predicted !== r.label ? ` → ${inlineText(r.predicted)}` : '';
-  const score = r.reasons.includes('harmful') ? `${r.influence < 0 ? '−' : ''}${formatMagnitude(r.influence)}` : `loss ${formatMagnitude(r.looLoss)}`;
+  const score = r.reasons.includes('harmful') ? `${r.influence < 0 ? '−' : ''}${formatMagnitude(r.influence)}`
+    : r.looLoss === null ? `train loss ${formatMagnitude(r.trainLoss)}` : `loss ${formatMagnitude(r.looLoss)}`;
+  const loo = r.looLoss === null ? `loss if left out not estimated (screened by SGD-IE only); training loss ${formatMagnitude(r.trainLoss)}` : `loss if left out ${formatMagnitude(r.looLoss)}`;
   const where = r.line > 0 ? `line ${formatCount(r.line)}` : 'edited since the scan';
   return {
     kind: 'row',
@@ -51,7 +56,7 @@ function rowNode(r: TreeRowInput): RowNode {
     input: r,
     label: `row ${formatCount(r.row + 1)} · ${inlineText(r.label)}${relabel}`,
     description: `${score} · ${where}`,
-    tooltip: `${r.reasons.map((x) => (x === 'harmful' ? 'harmful' : 'label suspect')).join(', ')}; influence ${formatMagnitude(r.influence)} (rank ${r.rankHarmful}); loss if left out ${formatMagnitude(r.looLoss)}`,
+    tooltip: `${r.reasons.map((x) => (x === 'harmful' ? 'harmful' : 'label suspect')).join(', ')}; influence ${formatMagnitude(r.influence)} (rank ${r.rankHarmful}); ${loo}`,
   };
 }
 
@@ -61,7 +66,7 @@ function compareRows(a: TreeRowInput, b: TreeRowInput): number {
   const bh = b.reasons.includes('harmful');
   if (ah && bh) return a.rankHarmful - b.rankHarmful;
   if (ah !== bh) return ah ? -1 : 1;
-  return b.looLoss - a.looLoss || a.row - b.row;
+  return suspectScore(b) - suspectScore(a) || a.row - b.row;
 }
 
 export function buildTree(files: readonly FileInput[]): FileNode[] {

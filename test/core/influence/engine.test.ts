@@ -97,10 +97,11 @@ describe('engine options', () => {
     assert.ok(r.beatsMajority);
   });
 
-  it('auto estimator over budget screens with SGD-IE and refines the top rows with ACC', () => {
-    const r = runInfluence(ds.data, ds.split, { ...base, estimator: 'auto', memoryBudgetMiB: 0.1 });
+  it('auto estimator over the memory budget screens with SGD-IE and refines what one chunk holds with ACC', () => {
+    const r = runInfluence(ds.data, ds.split, { ...base, estimator: 'auto', memoryBudgetMiB: 0.02 });
     assert.equal(r.estimatorUsed, 'sgd-ie+acc');
     const refined = r.approximation!.refinedRows;
+    assert.equal(refined, Math.floor((0.02 * 1024 * 1024) / (2 * r.context.model.p * 8)));
     assert.ok(refined > 0 && refined < ds.split.train.length);
     assert.equal(r.selfInfluence.filter((v) => !Number.isNaN(v)).length, refined);
     const full = runInfluence(ds.data, ds.split, base);
