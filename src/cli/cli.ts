@@ -9,7 +9,8 @@ import { analyze, TOOL_VERSION, type AnalyzeHooks } from '../core/analyze';
 import { isInputError } from '../core/data/types';
 import { SettingsError, type Settings } from '../core/settings';
 import { toSarif } from '../core/report/sarif';
-import { addEngineOptions, settingsFromFlags, type ScanFlags } from './options';
+import { addEngineOptions, settingsFromFlags, threadsFromFlags, type ScanFlags } from './options';
+import { createRowWorkers } from '../parallel/rowWorkers';
 import { formatSummary, formatTable, formatVerification } from './format';
 import { runCheck } from './check';
 
@@ -17,11 +18,13 @@ export const EXIT_OK = 0;
 export const EXIT_FLAGGED = 1;
 export const EXIT_BAD_INPUT = 2;
 
-/** Progress on stderr, only when it is a terminal (never mixed into JSON on stdout). */
-function progressHooks(): AnalyzeHooks {
-  if (!process.stderr.isTTY) return {};
+/** Progress on stderr, only when it is a terminal (never mixed into JSON on stdout); `threads` for the estimators. */
+function progressHooks(threads = 0): AnalyzeHooks {
+  const workers = createRowWorkers(threads);
+  if (!process.stderr.isTTY) return { workers };
   let last = '';
   return {
+    workers,
     onProgress: (p) => {
       const width = 24;
       const filled = Math.round((p.percent / 100) * width);
@@ -50,11 +53,11 @@ function displayName(file: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
-function runScan(file: string, settings: Settings) {
+function runScan(file: string, settings: Settings, threads: number) {
   const content = readInput(file);
   const validation = settings.validationFile ? { file: displayName(settings.validationFile), content: readInput(settings.validationFile) } : undefined;
   try {
-    return analyze({ file: displayName(file), content, settings, validation }, progressHooks());
+    return analyze({ file: displayName(file), content, settings, validation }, progressHooks(threads));
   } finally {
     endProgress();
   }
@@ -81,7 +84,7 @@ export function buildProgram(): Command {
       .option('--out <file>', 'write the output to a file instead of stdout'),
   ).action((file: string, opts: ScanFlags & { format: string; out?: string }) => {
     if (!['table', 'json', 'sarif'].includes(opts.format)) throw new SettingsError('format', `expected table, json or sarif, got "${opts.format}"`);
-    const analysis = runScan(file, settingsFromFlags(opts));
+    const analysis = runScan(file, settingsFromFlags(opts), threadsFromFlags(opts));
     const r = analysis.result;
     if (opts.format === 'json') emit(JSON.stringify(r, null, 2), opts.out);
     else if (opts.format === 'sarif') emit(JSON.stringify(toSarif([{ file: r.file, result: r }], TOOL_VERSION), null, 2), opts.out);
@@ -96,7 +99,7 @@ export function buildProgram(): Command {
       .option('--rows <list>', 'comma-separated data-row indices to remove (default: the flagged rows)')
       .option('--format <format>', 'table or json', 'table'),
   ).action((file: string, opts: ScanFlags & { rows?: string; format: string }) => {
-    const analysis = runScan(file, settingsFromFlags(opts));
+    const analysis = runScan(file, settingsFromFlags(opts), threadsFromFlags(opts));
     const r = analysis.result;
     const rows = opts.rows
       ? opts.rows.split(',').map((s) => {
@@ -135,7 +138,7 @@ export function buildProgram(): Command {
       staged: Boolean(opts.staged),
       base: opts.base,
       cwd: process.cwd(),
-      hooks: progressHooks(),
+      hooks: progressHooks(threadsFromFlags(opts)),
       format: opts.format as 'text' | 'json' | 'sarif',
       allRows: Boolean(opts.allRows),
       settings: settingsFromFlags(opts),

@@ -2,7 +2,7 @@
  * Maps CLI flags onto the shared Settings (one validated object, same as the extension's).
  */
 import { Command, Option } from 'commander';
-import { DEFAULT_SETTINGS, resolveSettings, type Settings } from '../core/settings';
+import { DEFAULT_SETTINGS, resolveSettings, SettingsError, type Settings } from '../core/settings';
 
 export interface ScanFlags {
   label?: string;
@@ -20,6 +20,7 @@ export interface ScanFlags {
   validation?: string;
   validationFraction?: string;
   computeBudget?: string;
+  threads?: string;
 }
 
 /** Adds the engine flags shared by scan, verify and check. */
@@ -39,6 +40,7 @@ export function addEngineOptions(cmd: Command): Command {
     .option('--threshold <x>', 'also flag rows whose influence is below -x (default off)')
     .option('--validation <file>', 'trusted validation file with the same columns (default: a seeded split)')
     .option('--validation-fraction <f>', 'share of each class held out for validation (default 0.2)')
+    .option('--threads <n>', 'threads for the influence estimators, 0 = one per core (default 0); the numbers do not depend on it')
     .option('--compute-budget <gflop>', `compute budget of the estimators in GFLOP; above it auto screens with SGD-IE and refines the top rows with ACC (default ${DEFAULT_SETTINGS.computeBudgetGflop})`);
 }
 
@@ -63,4 +65,12 @@ export function settingsFromFlags(f: ScanFlags): Settings {
   set('validationFraction', f.validationFraction);
   set('computeBudgetGflop', f.computeBudget);
   return resolveSettings(raw);
+}
+
+/** Thread count from --threads (0 = one per core). Not a setting: results never depend on it. */
+export function threadsFromFlags(f: ScanFlags): number {
+  if (f.threads === undefined) return 0;
+  const n = Number(f.threads);
+  if (!Number.isInteger(n) || n < 0 || n > 256) throw new SettingsError('threads', `expected a whole number from 0 to 256, got "${f.threads}"`);
+  return n;
 }

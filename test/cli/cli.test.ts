@@ -132,3 +132,17 @@ test('a numeric label scans as regression and still matches the result schema', 
   assert.equal(json.data.task, 'regression');
   assert.equal(json.settings.modelUsed, 'linear');
 });
+
+test('--threads changes the speed, never the numbers; a bad count is a usage error', () => {
+  const args = ['scan', join(DATA, 'spam-2k-noisy.jsonl'), '--format', 'json', '--epochs', '3', '--lr', '0.3'];
+  const rowsWith = (threads: string): unknown => {
+    const out = join(tmp, `threads-${threads}.json`);
+    const r = run([...args, '--threads', threads, '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(readFileSync(out, 'utf8')).rows;
+  };
+  assert.deepEqual(rowsWith('2'), rowsWith('1'));
+  const bad = run([...args, '--threads', '-1']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /threads: expected a whole number from 0 to 256, got "-1"/);
+});
