@@ -71,7 +71,7 @@ test('refined rows carry numbers, screened rows null; flags and ranks still work
 test('a budget too small for any refinement: everything from SGD-IE, label suspects by training loss', () => {
   const r = roundTrip(scan(1e-9));
   assert.equal(r.approximation!.refinedRows, 0);
-  assert.match(r.approximation!.note, /cover only 0 of the 24 flag candidates/);
+  assert.match(r.approximation!.note, /cover only 0 of the 12 flag candidates/);
   assert.ok(r.rows.every((x) => x.looLoss === null && x.selfInfluence === null));
   const suspects = r.rows.filter((x) => x.reasons.includes('label-suspect'));
   assert.equal(suspects.length, 3);

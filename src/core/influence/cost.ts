@@ -32,7 +32,7 @@ import type { FeatureMatrix } from '../data/types';
 import type { Model } from '../model/types';
 
 /** Default compute budget for the estimators, GFLOP (10⁹ operations by this model). */
-export const DEFAULT_COMPUTE_BUDGET_GFLOP = 120;
+export const DEFAULT_COMPUTE_BUDGET_GFLOP = 60;
 
 /** Everything the cost model reads, all deterministic functions of the data and settings. */
 export interface CostShape {

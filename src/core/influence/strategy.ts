@@ -23,8 +23,11 @@ import { accFlops, accRowFlops, type CostShape, gflop, screenFlops, sgdIeFlops }
 import { sgdIeEstimator } from './sgdIe';
 import { type EstimateRequest, type EstimateResult, F64, type InfluenceContext } from './types';
 
-/** Refined candidates wanted per ranking, as a multiple of topK. */
-export const CANDIDATES_PER_TOPK = 4;
+/**
+ * Refined candidates wanted per ranking, as a multiple of topK. bench/strategy.md: refining
+ * 2·topK per ranking gave the same flags as full ACC on every shared set measured.
+ */
+export const CANDIDATES_PER_TOPK = 2;
 
 /** What a screened-and-refined scan did, as reported in the engine and JSON results. */
 export interface Approximation {
