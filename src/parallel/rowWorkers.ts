@@ -91,7 +91,10 @@ export class NodeRowWorkers implements RowWorkers {
       const remote = ports.map((p, i): EstimateResult => {
         const reply = receiveMessageOnPort(p)?.message as PartReply | undefined;
         // The helper could not start: compute its share here (same numbers, more time).
-        if (!reply) return here(parts[i + 1], { shouldCancel: hooks?.shouldCancel });
+        if (!reply) {
+          const r = here(parts[i + 1], { shouldCancel: hooks?.shouldCancel });
+          return { ...r, notes: [...r.notes, 'a helper thread did not start; its rows were computed on the calling thread.'] };
+        }
         if (reply.ok) return reply.result;
         if (reply.cancelled) throw new CancelledError();
         throw Object.assign(new Error(reply.message), { name: reply.name, file: reply.file, line: reply.line, code: reply.code });

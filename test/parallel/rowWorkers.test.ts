@@ -27,6 +27,7 @@ describe('rows split across threads', () => {
         const one = est.estimate(ctx, req);
         const split = est.estimate(ctx, req, { workers });
         assert.ok(split.notes.some((n) => /split over 3 threads/.test(n)), `${est.name} was split`);
+        assert.ok(!split.notes.some((n) => /did not start/.test(n)), `${est.name}: every helper thread ran its share`);
         assert.deepEqual(split.snapshots, one.snapshots, est.name);
         assert.deepEqual(split.cumulative, one.cumulative, est.name);
         assert.deepEqual(split.inWindow, one.inWindow, est.name);
@@ -46,5 +47,6 @@ describe('rows split across threads', () => {
     const one = accEstimator.estimate(ctx, { rows: all, self: true });
     const split = accEstimator.estimate(ctx, { rows: all, self: true }, { workers: broken });
     assert.deepEqual(split.snapshots, one.snapshots);
+    assert.ok(split.notes.some((n) => /did not start/.test(n)), 'the fallback is reported');
   });
 });

@@ -109,6 +109,6 @@ export function mergeParts(rows: Int32Array, parts: EstimateResult[]): EstimateR
     cumulative: first.cumulative.map((_, k) => cat((r) => r.cumulative[k])!),
     inWindow: first.inWindow ? first.inWindow.map((_, k) => cat((r) => r.inWindow![k])!) : null,
     chunkRows: Math.max(...parts.map((p) => p.chunkRows)),
-    notes: [...first.notes, `rows split over ${parts.length} threads.`],
+    notes: [...new Set(parts.flatMap((p) => p.notes)), `rows split over ${parts.length} threads.`],
   };
 }
