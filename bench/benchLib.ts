@@ -230,6 +230,8 @@ export interface BenchResults {
   machine: { cpus: number; cpu: string; node: string; loadAvgStart: number[]; loadAvgEnd: number[] };
   protocol: { learningRate: number; batchSize: number; l2: number; epochs: number; seed: number; validationFraction: number; model: string };
   threads: { engine: number; note: string };
+  /** The same phase timed with 1 and with 2 threads. */
+  threadScaling: { dataset: string; phase: 'acc' | 'loo'; rows: number; threadsAsked: number; threadsUsed: number; ms1: number; ms2: number; speedup: number; cpuOverWall2: number }[];
   /**
    * Kernels: js-gemmNN-f64 (the engine's), js-regblock-f64, their float32 twins, tfjs-wasm,
    * tfjs-cpu. f64 / f32 = the best peak over the kernels of that precision; f64 is the
@@ -273,6 +275,7 @@ export function figuresOf(r: BenchResults): Figure[] {
     }
   }
   for (const [k, v] of Object.entries(r.scaling.exponents)) add(`scaling/exponent/${k}`, v, '', 'lower');
+  for (const t of r.threadScaling ?? []) add(`threads/${t.dataset}/${t.phase}/speedup`, t.speedup, '×', 'higher');
   if (r.editor) for (const [k, v] of Object.entries(r.editor)) add(`editor/${k}`, v, 'ms', 'lower', 2);
   if (r.server) for (const [k, v] of Object.entries(r.server)) add(`server/${k}`, v, 'ms', 'lower', 5);
   return f;

@@ -11,7 +11,8 @@
  *     ACC/training, SGD-IE/training, ACC/LOO. Where all rows would take too long a stated
  *     subset is timed and extrapolated per row (labelled).
  *  3. Scaling curves against n and against the feature count (bench/scaling.svg).
- *  4. The editor-side figures (bench/editor.ts re-run; bench/server.ts only with --all).
+ *  4. The worker-thread speed-up (one phase with 1 and 2 threads).
+ *  5. The editor-side figures (bench/editor.ts re-run; bench/server.ts only with --all).
  *
  * Writes bench/results.json and bench/results.md (or into --out DIR).
  *
@@ -25,6 +26,8 @@
  *   --compare-only FILE  compare an existing results file with the baseline, measure nothing
  *   --all              also re-run bench/server.ts (slow: a 20-epoch scan of spam-2k)
  *   --no-editor        do not re-run bench/editor.ts (its last results file is still quoted)
+ *   --threads N        threads for the estimators in the main tables (default 1); a separate
+ *                      table always times one phase with 1 and with 2 threads
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -43,8 +46,8 @@ const has = (f: string) => argv.includes(`--${f}`);
 const val = (f: string) => { const i = argv.indexOf(`--${f}`); return i >= 0 ? argv[i + 1] : undefined; };
 const log = (...a: unknown[]) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 
-/** Threads the engine runs the estimators on. It has no thread option yet: one. */
-const ENGINE_THREADS = 1;
+/** Threads for the estimators in the main tables (--threads N; default 1 so figures compare across machines and loads). */
+const THREADS = Math.max(1, Number(val('threads') ?? 1) || 1);
 
 interface DatasetPlan { name: string; data: string | { gen: GeneratedSpec }; accRows?: number; looRows?: number }
 interface Plan {
@@ -54,6 +57,8 @@ interface Plan {
   datasets: DatasetPlan[];
   scaling: { features: number; classes: number; ns: number[]; fixedN: number; ps: number[]; trackedRows: number };
   editor: boolean;
+  /** Phases re-run with 2 threads to measure the worker-thread speed-up. */
+  threadScaling: { dataset: string; phase: 'acc' | 'loo' }[];
 }
 
 const PROTOCOL = { learningRate: 0.1, batchSize: 32, l2: 1e-3, seed: 0, validationFraction: 0.2 } as const;
@@ -78,6 +83,7 @@ const FULL: Plan = {
   ],
   scaling: { features: 50, classes: 2, ns: [1000, 2000, 5000, 10000, 20000, 50000], fixedN: 2000, ps: [10, 25, 50, 100, 200, 400], trackedRows: 100 },
   editor: true,
+  threadScaling: [{ dataset: 'spam-2k', phase: 'acc' }, { dataset: 'spam-2k', phase: 'loo' }],
 };
 
 const QUICK: Plan = {
@@ -96,6 +102,7 @@ const QUICK: Plan = {
   ],
   scaling: { features: 10, classes: 2, ns: [500, 1000], fixedN: 500, ps: [5, 10], trackedRows: 16 },
   editor: false,
+  threadScaling: [{ dataset: 'breast_cancer', phase: 'acc' }],
 };
 
 function child<T>(script: string, arg: unknown): T {
@@ -108,8 +115,8 @@ function child<T>(script: string, arg: unknown): T {
 }
 
 const memo = new Map<string, PhaseOutput>();
-function phase(plan: Plan, data: DatasetPlan['data'], ph: PhaseName, rows?: number): PhaseOutput {
-  const args: PhaseArgs = { data, phase: ph, rows, epochs: plan.epochs, ...PROTOCOL, memoryBudgetMiB: MEMORY_BUDGET_MIB };
+function phase(plan: Plan, data: DatasetPlan['data'], ph: PhaseName, rows?: number, threads = THREADS): PhaseOutput {
+  const args: PhaseArgs = { data, phase: ph, rows, epochs: plan.epochs, ...PROTOCOL, memoryBudgetMiB: MEMORY_BUDGET_MIB, threads };
   const key = JSON.stringify(args);
   const hit = memo.get(key);
   if (hit) return hit;
@@ -301,6 +308,13 @@ export function renderMarkdown(r: BenchResults): string {
   }
   L.push('', `Fitted slopes (time): ${Object.entries(sc.exponents).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}.`, '');
 
+  if (r.threadScaling.length > 0) {
+    L.push('## Worker threads (rows split over threads through the estimators\' hooks; results bit-identical)', '');
+    L.push('| dataset | phase | rows | 1 thread | 2 threads asked (used) | speed-up | cpu/wall with 2 |', '|---|---|---:|---:|---:|---:|---:|');
+    for (const t of r.threadScaling) L.push(`| ${t.dataset} | ${t.phase === 'acc' ? 'ACC-SGD-IE' : 'exact LOO'} | ${t.rows} | ${secs(t.ms1)} | ${secs(t.ms2)} (${t.threadsUsed}) | ${f1(t.speedup)}× | ${t.cpuOverWall2.toFixed(2)} |`);
+    L.push('');
+  }
+
   L.push('## Editor and server (from bench/editor.ts and bench/server.ts)', '');
   L.push('| figure | ms |', '|---|---:|');
   for (const [k, v] of Object.entries(r.editor ?? {})) L.push(`| editor: ${k} | ${f1(v)} |`);
@@ -391,6 +405,13 @@ function main(): void {
   const sc = plan.scaling;
   const byN = sc.ns.map((n) => scalingPoint(plan, n, sc.features, peakF64));
   const byP = sc.ps.map((p) => scalingPoint(plan, sc.fixedN, p, peakF64));
+  const threadScaling = plan.threadScaling.map(({ dataset, phase: ph }) => {
+    const d = plan.datasets.find((x) => x.name === dataset)!;
+    const rows = ph === 'acc' ? d.accRows : d.looRows;
+    log(`threads: ${dataset} ${ph} on ${rows ?? 'all'} rows with 1 and 2 threads`);
+    const one = phase(plan, d.data, ph, rows, 1), two = phase(plan, d.data, ph, rows, 2);
+    return { dataset, phase: ph, rows: one.rowsTimed, threadsAsked: 2, threadsUsed: two.threadsUsed, ms1: one.ms, ms2: two.ms, speedup: one.ms / two.ms, cpuOverWall2: two.cpuMs / two.ms };
+  });
   const editor = editorFigures(plan.editor && !has('no-editor'), notes);
   const server = serverFigures(has('all'), notes);
 
@@ -407,7 +428,8 @@ function main(): void {
     schema: 1, mode: plan.mode, date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model.trim() ?? 'unknown', node: process.version, loadAvgStart, loadAvgEnd: os.loadavg() },
     protocol: { ...PROTOCOL, epochs: plan.epochs, model: 'softmax regression' },
-    threads: { engine: ENGINE_THREADS, note: 'the estimators run on one thread; no worker-thread option exists in the engine yet' },
+    threads: { engine: THREADS, note: THREADS > 1 ? `estimators may split rows over ${THREADS} worker threads (when the work is large enough)` : 'estimators on one thread (--threads N to change); the thread table below measures 2' },
+    threadScaling,
     peak,
     datasets,
     scaling: { fixedFeatures: sc.features, fixedN: sc.fixedN, trackedRows: sc.trackedRows, byN, byP, exponents: scalingExponents(byN, byP) },
