@@ -242,9 +242,13 @@ export function runInfluence(data: LabelledData, split: Split, opts: EngineOptio
     estimatorUsed = 'loo';
   } else if (choice === 'sgd-ie') {
     // Self-influence needs the forward recursion (one state per row, ACC's cost without in-window).
-    const selfFits = accBytes(n, model.p, 1) <= budget * 1024 * 1024 && accFlops(shape, n) <= computeBudget * 1e9;
+    const over = [
+      accBytes(n, model.p, 1) > budget * 1024 * 1024 ? 'the memory budget' : '',
+      accFlops(shape, n) > computeBudget * 1e9 ? 'the compute budget' : '',
+    ].filter(Boolean);
+    const selfFits = over.length === 0;
     r = sgdIeEstimator.estimate(ctx, { ...baseReq, self: selfFits }, estHooks);
-    if (!selfFits) notes.push('Self-influence was not computed: the forward SGD-IE recursion (one state per row) exceeds the memory or compute budget; selfInfluence is NaN.');
+    if (!selfFits) notes.push(`Self-influence was not computed: the forward SGD-IE recursion (one state per row) exceeds ${over.join(' and ')}; selfInfluence is NaN.`);
     estimatorUsed = 'sgd-ie';
   } else {
     // Screen every row by reverse-mode SGD-IE, then refine the most harmful and the most
