@@ -17,7 +17,7 @@ import { type ForwardState, StackForwardState, type StepInput } from './forwardS
 import { GlmForwardState } from './glmState';
 import { estimateInParts } from './parallel';
 import { queryGrad } from './queries';
-import { type EstimateRequest, type EstimateResult, F64, type InfluenceContext, type Snapshot } from './types';
+import { type EstimateRequest, type EstimateResult, F64, type InfluenceContext, type Query, type Snapshot } from './types';
 
 export type Correction = 'full' | 'none' | 'random';
 
@@ -52,13 +52,7 @@ export function runForward(ctx: InfluenceContext, req: EstimateRequest, correcti
 /** `runForward` on this thread only. */
 export function runForwardHere(ctx: InfluenceContext, req: EstimateRequest, correction: Correction, estimator: 'acc' | 'sgd-ie', hooks?: Hooks): EstimateResult {
   const { model, traj, X, y, l2 } = ctx;
-  const T = traj.steps;
-  const queries = req.queries ?? [{ kind: 'val-loss' as const }];
-  const evalSteps = [...(req.evalSteps ?? [T])].sort((a, b) => a - b);
-  const boundaries = req.boundaries ?? [];
-  const wantIn = !!req.inWindow && boundaries.length >= 2;
-  const start = req.startStep ?? 0;
-  const end = Math.max(evalSteps[evalSteps.length - 1] ?? start, boundaries[boundaries.length - 1] ?? start);
+  const { queries, evalSteps, boundaries, wantIn, start, end } = requestPlan(req, traj.steps);
   const lastOnly = !!req.lastLayerOnly;
   const lay: ParamLayout = lastOnly ? model.lastLayer : model.layout;
   const off = lastOnly ? model.lastLayerOffset : 0;
@@ -155,6 +149,18 @@ export function runForwardHere(ctx: InfluenceContext, req: EstimateRequest, corr
   if (lastOnly && model.kind === 'mlp') notes.push('δ restricted to the last layer (W2); influence through W1 is ignored.');
   if (correction === 'random') notes.push('own-term correction applied with probability 1/2 per appearance.');
   return { estimator, rows: req.rows, snapshots, boundaries, cumulative, inWindow, chunkRows: chunk, notes };
+}
+
+/** What a request asks for, with defaults: queries, sorted eval steps, boundaries, and the steps run. */
+export function requestPlan(req: EstimateRequest, T: number): {
+  queries: Query[]; evalSteps: number[]; boundaries: number[]; wantIn: boolean; start: number; end: number;
+} {
+  const queries = req.queries ?? [{ kind: 'val-loss' as const }];
+  const evalSteps = [...(req.evalSteps ?? [T])].sort((a, b) => a - b);
+  const boundaries = req.boundaries ?? [];
+  const start = req.startStep ?? 0;
+  const end = Math.max(evalSteps[evalSteps.length - 1] ?? start, boundaries[boundaries.length - 1] ?? start);
+  return { queries, evalSteps, boundaries, wantIn: !!req.inWindow && boundaries.length >= 2, start, end };
 }
 
 /**

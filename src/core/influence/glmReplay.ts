@@ -14,6 +14,7 @@ import { selectRows } from '../linalg/features';
 import { checkCancel, type Hooks } from '../train/trainer';
 import { shrink } from '../train/trajectory';
 import { byColumn, entries, gatherRows, type RowEntries } from './glmState';
+import { removalIndex } from './loo';
 import type { InfluenceContext } from './types';
 
 /** Columns per panel row (models × K). */
@@ -46,15 +47,9 @@ export function replayGlm(
 ): Float64Array {
   const { model, traj, X, y, l2 } = ctx;
   const head = model.glmHead!;
-  const M = removals.length, k = model.k, d = model.d, p = model.p, n = X.rows;
+  const M = removals.length, k = model.k, d = model.d, p = model.p;
   const panel = Math.max(1, Math.round(PANEL_COLS / k));
-  // Train position → models that remove it (CSR over positions).
-  const cnt = new Int32Array(n + 1);
-  for (const R of removals) for (const r of R) cnt[r + 1]++;
-  for (let i = 0; i < n; i++) cnt[i + 1] += cnt[i];
-  const who = new Int32Array(cnt[n]);
-  const fillAt = cnt.slice(0, n);
-  removals.forEach((R, m) => { for (const r of R) who[fillAt[r]++] = m; });
+  const { cnt, who } = removalIndex(removals, X.rows);
 
   const S = new Float64Array(M * p);
   const Th = new Float64Array(M * p);

@@ -10,7 +10,7 @@ import { evaluateStack, rowLosses } from '../model/objective';
 import { type ParamLayout, stackGet, stackScaleAdd } from '../model/types';
 import { checkCancel, type Hooks } from '../train/trainer';
 import { shrink } from '../train/trajectory';
-import { allocateOutputs, chunkRowsFor } from './forward';
+import { allocateOutputs, chunkRowsFor, requestPlan } from './forward';
 import { replayGlm } from './glmReplay';
 import { estimateInParts } from './parallel';
 import { queryValues } from './queries';
@@ -30,6 +30,17 @@ function fillSlots(lay: ParamLayout, S: Float64Array, M: number, from: number, t
   }
 }
 
+/** Train position → the models that remove it, as CSR: models who[cnt[r] … cnt[r+1]) remove r. */
+export function removalIndex(removals: Int32Array[], n: number): { cnt: Int32Array; who: Int32Array } {
+  const cnt = new Int32Array(n + 1);
+  for (const R of removals) for (const r of R) cnt[r + 1]++;
+  for (let i = 0; i < n; i++) cnt[i + 1] += cnt[i];
+  const who = new Int32Array(cnt[n]);
+  const fillAt = cnt.slice(0, n);
+  removals.forEach((R, k) => { for (const r of R) who[fillAt[r]++] = k; });
+  return { cnt, who };
+}
+
 /**
  * Replay M counterfactual models from θ_start to θ_end. Model k removes the train positions
  * in `removals[k]`. `visit(t, Θ)` is called before every step t (and at t = end) and may
@@ -45,14 +56,7 @@ export function replay(
   if (events && ctx.model.glmHead) return replayGlm(ctx, removals, start, end, events, visit, hooks, progress);
   const { model, traj, X, y, l2 } = ctx;
   const M = removals.length, lay = model.layout;
-  const n = X.rows;
-  // Train position → models that remove it (CSR over positions).
-  const cnt = new Int32Array(n + 1);
-  for (const R of removals) for (const r of R) cnt[r + 1]++;
-  for (let i = 0; i < n; i++) cnt[i + 1] += cnt[i];
-  const who = new Int32Array(cnt[n]);
-  const fillAt = cnt.slice(0, n);
-  removals.forEach((R, k) => { for (const r of R) who[fillAt[r]++] = k; });
+  const { cnt, who } = removalIndex(removals, X.rows);
 
   const Th = new Float64Array(M * model.p);
   fillSlots(lay, Th, M, 0, M, traj.theta(start));
@@ -109,13 +113,8 @@ export const looEstimator: Estimator = {
 /** Exact LOO on this thread only. */
 export function looHere(ctx: InfluenceContext, req: EstimateRequest, hooks?: Hooks): EstimateResult {
   const { model, traj, X, y } = ctx;
-  const T = traj.steps, p = model.p;
-  const queries = req.queries ?? [{ kind: 'val-loss' as const }];
-  const evalSteps = [...(req.evalSteps ?? [T])].sort((a, b) => a - b);
-  const boundaries = req.boundaries ?? [];
-  const wantIn = !!req.inWindow && boundaries.length >= 2;
-  const start = req.startStep ?? 0;
-  const end = Math.max(evalSteps[evalSteps.length - 1] ?? start, boundaries[boundaries.length - 1] ?? start);
+  const p = model.p;
+  const { queries, evalSteps, boundaries, wantIn, start, end } = requestPlan(req, traj.steps);
   const n = req.rows.length;
   const slots = wantIn ? 2 : 1;
   const chunk = chunkRowsFor(req, p, slots);
