@@ -24,7 +24,7 @@ const REQUIRED = ['extension/package.json', 'extension/readme.md', 'extension/ch
 const ALLOWED = [
   /^\[Content_Types\]\.xml$/, /^extension\.vsixmanifest$/,
   /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt)$/,
-  /^extension\/dist\/(extension|server|worker|cli|webview)\.js$/, /^extension\/dist\/webview\.css$/,
+  /^extension\/dist\/(extension|server|worker|rowWorker|cli|webview)\.js$/, /^extension\/dist\/webview\.css$/,
   /^extension\/media\/[\w./-]+\.(png|svg|css|woff2?|ttf)$/,
 ];
 
