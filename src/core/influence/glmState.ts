@@ -67,22 +67,41 @@ interface Prepared {
 /** The batch's entries grouped by feature (CSC over the distinct features present). */
 interface ColEntries { feat: Int32Array; ptr: Int32Array; row: Int32Array; val: Float64Array; count: number }
 
+/** Scratch of `byColumn`, grown to the largest feature index seen (one per thread). */
+let stamp = new Int32Array(0);
+let slot = new Int32Array(0);
+let generation = 0;
+
 export function byColumn(E: RowEntries, b: number): ColEntries {
   const nnz = E.ptr[b];
-  // Sort entry positions by (feature, row): rows are visited in order, so a stable count sort.
-  const order = Int32Array.from({ length: nnz }, (_, q) => q).sort((x, y) => E.idx[x] - E.idx[y] || x - y);
-  const rowOf = new Int32Array(nnz);
-  for (let i = 0; i < b; i++) rowOf.fill(i, E.ptr[i], E.ptr[i + 1]);
-  const feat: number[] = [], ptr: number[] = [0];
-  const row = new Int32Array(nnz), val = new Float64Array(nnz);
-  for (let r = 0; r < nnz; r++) {
-    const q = order[r];
-    if (r === 0 || E.idx[q] !== E.idx[order[r - 1]]) { if (r > 0) ptr.push(r); feat.push(E.idx[q]); }
-    row[r] = rowOf[q];
-    val[r] = E.val[q];
+  const { idx } = E;
+  let maxIdx = -1;
+  for (let q = 0; q < nnz; q++) if (idx[q] > maxIdx) maxIdx = idx[q];
+  if (maxIdx >= stamp.length) {
+    stamp = new Int32Array(Math.max(maxIdx + 1, 2 * stamp.length));
+    slot = new Int32Array(stamp.length);
+    generation = 0;
   }
-  ptr.push(nnz);
-  return { feat: Int32Array.from(feat), ptr: Int32Array.from(nnz === 0 ? [0] : ptr), row, val, count: nnz === 0 ? 0 : feat.length };
+  if (++generation === 0x7fffffff) { stamp.fill(0); generation = 1; }
+  // Counting sort by feature over the distinct features present; entries keep row order.
+  const distinct: number[] = [];
+  for (let q = 0; q < nnz; q++) {
+    const a = idx[q];
+    if (stamp[a] !== generation) { stamp[a] = generation; slot[a] = 0; distinct.push(a); }
+    slot[a]++;
+  }
+  const feat = Int32Array.from(distinct).sort();
+  const ptr = new Int32Array(feat.length + 1);
+  for (let f = 0; f < feat.length; f++) { ptr[f + 1] = ptr[f] + slot[feat[f]]; slot[feat[f]] = ptr[f]; }
+  const row = new Int32Array(nnz), val = new Float64Array(nnz);
+  for (let i = 0; i < b; i++) {
+    for (let q = E.ptr[i]; q < E.ptr[i + 1]; q++) {
+      const at = slot[idx[q]]++;
+      row[at] = i;
+      val[at] = E.val[q];
+    }
+  }
+  return { feat, ptr, row, val, count: feat.length };
 }
 
 /**
