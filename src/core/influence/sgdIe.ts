@@ -15,7 +15,7 @@ import type { FeatureMatrix } from '../data/types';
 import { selectRows } from '../linalg/features';
 import type { Head } from '../model/head';
 import { rowGradsWithL2 } from '../model/objective';
-import { NO_EXCLUSIONS, stackDotAll, stackScaleAdd, stackSet } from '../model/types';
+import { NO_EXCLUSIONS, stackDotAll, stackGet, stackScaleAdd, stackSet } from '../model/types';
 import { checkCancel, type Hooks } from '../train/trainer';
 import { shrink } from '../train/trajectory';
 import { runForward } from './forward';
@@ -49,20 +49,34 @@ export const sgdIeEstimator: Estimator = {
     const cumDirs = boundaries.map((b) => { const d = { query: queries[0], start: b, stop: floor, out: new Float64Array(n) }; dirs.push(d); return d; });
     const inDirs = wantIn ? boundaries.slice(1).map((b, k) => { const d = { query: queries[0], start: b, stop: Math.max(floor, boundaries[k]), out: new Float64Array(n) }; dirs.push(d); return d; }) : [];
 
-    const D = dirs.length;
-    const U = new Float64Array(D * p), HU = new Float64Array(D * p);
-    const coef = new Float64Array(D);
-    const dots = new Float64Array(D);
+    // Only the directions active at step t (stop ≤ t < start) are carried: a cumulative
+    // direction joins at its boundary, an in-window one leaves at its window's start, so the
+    // stack is rebuilt only when that set changes.
     const tmax = Math.max(...dirs.map((d) => d.start));
     const tmin = Math.min(...dirs.map((d) => d.stop));
-    const zero = new Float64Array(p);
-    const rowDots = new Float64Array(traj.batchSize * D);
+    let active: number[] = [];
+    let D = 0;
+    let U = new Float64Array(0), HU = new Float64Array(0), coef = new Float64Array(0), dots = new Float64Array(0), rowDots = new Float64Array(0);
+    const tmp = new Float64Array(p);
     for (let t = tmax - 1; t >= tmin; t--) {
       checkCancel(hooks);
-      dirs.forEach((d, i) => {
-        if (d.start === t + 1) stackSet(model.layout, U, D, i, d.start > d.stop ? queryGrad(ctx, d.query, traj.theta(t + 1)) : zero);
-        if (d.stop === t + 1) stackSet(model.layout, U, D, i, zero);
-      });
+      const now = dirs.map((_, i) => i).filter((i) => dirs[i].stop <= t && t < dirs[i].start);
+      if (now.length !== active.length || now.some((i, j) => active[j] !== i)) {
+        const next = new Float64Array(now.length * p);
+        now.forEach((i, j) => {
+          const was = active.indexOf(i);
+          if (was >= 0) stackSet(model.layout, next, now.length, j, stackGet(model.layout, U, D, was, tmp));
+          else stackSet(model.layout, next, now.length, j, queryGrad(ctx, dirs[i].query, traj.theta(t + 1)));
+        });
+        active = now;
+        D = now.length;
+        U = next;
+        HU = new Float64Array(D * p);
+        coef = new Float64Array(D);
+        dots = new Float64Array(D);
+        rowDots = new Float64Array(traj.batchSize * D);
+      }
+      if (D === 0) continue;
       const theta = traj.theta(t);
       const batch = traj.batch(t);
       const b = batch.length, eta = traj.etas[t];
@@ -77,7 +91,7 @@ export const sgdIeEstimator: Estimator = {
         }
       }
       for (let s = 0; s < b; s++) {
-        for (let i = 0; i < D; i++) if (dirs[i].stop <= t && t < dirs[i].start) dirs[i].out[batch[s]] += (eta / b) * rowDots[s * D + i];
+        for (let j = 0; j < D; j++) dirs[active[j]].out[batch[s]] += (eta / b) * rowDots[s * D + j];
       }
       model.hvpStack(theta, Xb, yb, U, D, NO_EXCLUSIONS, HU);
       coef.fill(shrink(eta, b, l2, b));
