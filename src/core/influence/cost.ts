@@ -23,10 +23,10 @@
  * SGD-IE in reverse mode per step: the batch's gradient terms (softmax / linear: 2·nnz_B·K for
  * the outputs; MLP: 4·nnz_B·h + 6·b·(h+1)·K + 2·b·p for dense row gradients) plus, per
  * direction, HVP + 3·p (the update) + the row-gradient dots (softmax / linear: 2·nnz_B·K + 2·p
- * through the stored features; MLP: 2·b·p); one sweep processes every direction of its stack
- * at every step of its range. The screening of strategy.ts runs one sweep over the whole run
- * with a direction per window boundary t_1..t_W (the last is the total) and, with in-window
- * values, one single-direction sweep per window (together one pass over T).
+ * through the stored features; MLP: 2·b·p). A sweep carries each direction only while it is
+ * non-zero: the total over all T steps, the boundary t_k's direction over t_k steps, window
+ * k's in-window direction over its own steps. The screening of strategy.ts is one such sweep
+ * for the total, every boundary and (when asked) every window.
  */
 import type { FeatureMatrix } from '../data/types';
 import type { Model } from '../model/types';
@@ -114,26 +114,27 @@ export function accFlops(s: CostShape, rows: number, opts: { inWindow?: boolean;
 }
 
 /**
- * Directions of the engine's one-call reverse SGD-IE sweep (estimator 'sgd-ie'): the total,
- * the W+1 boundaries, and W in-window values.
+ * FLOPs of a reverse-mode SGD-IE sweep for all rows over `steps` steps (default T) that
+ * carries its directions through `directionSteps` steps in all (one direction over the whole
+ * run: directionSteps = T).
  */
-export function sgdIeDirections(windows: number, inWindow: boolean): number {
-  return 1 + (windows > 0 ? windows + 1 : 0) + (inWindow && windows > 0 ? windows : 0);
-}
-
-/** FLOPs of a reverse-mode SGD-IE sweep over `steps` steps (default T) with `directions` stacked directions, for all rows. */
-export function sgdIeFlops(s: CostShape, directions: number, steps = s.steps): number {
-  return steps * (batchGradFlops(s) + directions * (hvpFlops(s) + 3 * s.p + rowDotFlops(s)));
+export function sgdIeFlops(s: CostShape, directionSteps: number, steps = s.steps): number {
+  return steps * batchGradFlops(s) + directionSteps * (hvpFlops(s) + 3 * s.p + rowDotFlops(s));
 }
 
 /**
- * FLOPs of the strategy's SGD-IE screening: one sweep with a direction per boundary t_1..t_W
- * (W ≥ 1), plus one single-direction pass over T for in-window values, or over the last
- * window for the last-window ranking when in-window values are off.
+ * FLOPs of the strategy's SGD-IE screening with window boundaries t_0 < … < t_W = T: one
+ * sweep for the total (T steps), every boundary (t_k steps each) and, with in-window values,
+ * every window (T steps together); without them, one more sweep over the last window for
+ * the last-window ranking.
  */
-export function screenFlops(s: CostShape, windows: number, inWindow: boolean): number {
-  const W = Math.max(1, windows);
-  return sgdIeFlops(s, W) + sgdIeFlops(s, 1, inWindow ? s.steps : Math.ceil(s.steps / W));
+export function screenFlops(s: CostShape, boundaries: readonly number[], inWindow: boolean): number {
+  const W = Math.max(0, boundaries.length - 1);
+  if (W === 0) return sgdIeFlops(s, s.steps);
+  const span = boundaries[W] - boundaries[0];
+  const main = sgdIeFlops(s, s.steps + boundaries.reduce((a, t) => a + t, 0) + (inWindow ? span : 0), s.steps - boundaries[0]);
+  const last = boundaries[W] - boundaries[W - 1];
+  return inWindow ? main : main + sgdIeFlops(s, last, last);
 }
 
 /** FLOPs of one training run (a forward and backward pass over every batch, and the update). */

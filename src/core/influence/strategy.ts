@@ -19,7 +19,7 @@
  */
 import type { Hooks } from '../train/trainer';
 import { accEstimator } from './acc';
-import { accFlops, accRowFlops, type CostShape, gflop, screenFlops, sgdIeFlops } from './cost';
+import { accFlops, accRowFlops, type CostShape, gflop, screenFlops } from './cost';
 import { sgdIeEstimator } from './sgdIe';
 import { type EstimateRequest, type EstimateResult, F64, type InfluenceContext } from './types';
 
@@ -125,37 +125,21 @@ export function screenAndRefine(ctx: InfluenceContext, input: StrategyInput, hoo
   const boundaries = req.boundaries ?? [];
   const W = Math.max(0, boundaries.length - 1);
   const wantIn = !!req.inWindow && W > 0;
-  const screen = screenFlops(s, W, wantIn);
+  const screen = screenFlops(s, boundaries, wantIn);
   const plan = planRefinement(s, n, input.computeBudgetGflop * 1e9, input.memoryBudgetMiB * 1024 * 1024, input.topK);
   const total = Math.max(1, screen + plan.flops);
   const part = (from: number, to: number) => (f: number, msg: string) => hooks.onProgress?.((from + (to - from) * f) / total, msg);
   const queries = req.queries ? [req.queries[0]] : undefined;
 
-  // Screening. One sweep with a direction per boundary t_1..t_W gives the cumulative values
-  // and (at t_W = T) the total; the value at t_0 is 0. In-window values come from one short
-  // sweep per window, so that no direction is carried through steps where it is zero.
-  const ends = W > 0 ? boundaries.slice(1) : [T];
-  const main = sgdIeEstimator.estimate(ctx, { rows: req.rows, queries, evalSteps: ends, self: false }, { shouldCancel: hooks.shouldCancel, onProgress: part(0, sgdIeFlops(s, Math.max(1, W))) });
-  const cumulative = W > 0 ? [new Float64Array(n), ...main.snapshots.map((sn) => sn.queries[0])] : [];
-  const infl = Float64Array.from(main.snapshots[main.snapshots.length - 1].queries[0]);
-  let inWindow: Float64Array[] | null = null;
+  // Screening: one reverse sweep for the total, every window boundary and every window
+  // (the sweep carries each direction only while it is non-zero).
+  const r = sgdIeEstimator.estimate(ctx, { ...req, queries, self: false }, { shouldCancel: hooks.shouldCancel, onProgress: part(0, screen) });
+  r.notes.push('every row screened by SGD-IE in reverse mode');
+  const infl = r.snapshots[0].queries[0];
   let lastWindow: Float64Array | null = null;
-  const windowOnly = (k: number): Float64Array =>
-    sgdIeEstimator.estimate(ctx, { rows: req.rows, queries, startStep: boundaries[k], evalSteps: [boundaries[k + 1]], self: false }, { shouldCancel: hooks.shouldCancel }).snapshots[0].queries[0];
-  if (wantIn) {
-    inWindow = [];
-    for (let k = 0; k < W; k++) {
-      inWindow.push(windowOnly(k));
-      hooks.onProgress?.((sgdIeFlops(s, Math.max(1, W)) + sgdIeFlops(s, 1, boundaries[k + 1])) / total, `sgd-ie screening, window ${k + 1}/${W}`);
-    }
-  } else if (W > 0) {
-    lastWindow = windowOnly(W - 1);
+  if (!wantIn && W > 0) {
+    lastWindow = sgdIeEstimator.estimate(ctx, { rows: req.rows, queries, startStep: boundaries[W - 1], evalSteps: [T], self: false }, { shouldCancel: hooks.shouldCancel }).snapshots[0].queries[0];
   }
-  const r: EstimateResult = {
-    estimator: 'sgd-ie', rows: req.rows, boundaries: W > 0 ? boundaries : [], cumulative, inWindow, chunkRows: n,
-    snapshots: [{ step: T, queries: [infl], self: null, deltas: null }],
-    notes: ['every row screened by SGD-IE in reverse mode'],
-  };
   const order = refinementOrder(infl, input.trainLoss, input.misclassified);
   const refine = Int32Array.from(order.subarray(0, plan.rows)).sort();
   const self = new Float64Array(n).fill(NaN);

@@ -34,7 +34,9 @@ describe('cost model', () => {
     assert.equal(accRowFlops(s), 100 * (4 * 2 * 1.5 * 3 + 4 * 2 * 4));
     assert.equal(accRowFlops(s, { inWindow: true }), 2 * accRowFlops(s));
     assert.equal(accFlops(s, 7), 7 * accRowFlops(s));
-    assert.equal(screenFlops(s, 5, true), sgdIeFlops(s, 5) + sgdIeFlops(s, 1));
+    // Total (100 steps) + boundaries (0 + 50 + 100) + in-window (100) direction-steps in one sweep.
+    assert.equal(screenFlops(s, [0, 50, 100], true), sgdIeFlops(s, 100 + 150 + 100));
+    assert.equal(screenFlops(s, [0, 50, 100], false), sgdIeFlops(s, 100 + 150) + sgdIeFlops(s, 50, 50));
     const mlp = costShape(createModel({ kind: 'mlp', d: 3, classes: 4, task: 'classification', hiddenUnits: 8 }), dense, 100, 32);
     assert.equal(mlp.hidden, 8);
     assert.ok(hvpFlops(mlp, true) < hvpFlops(mlp), 'the last layer alone is cheaper');
