@@ -19,7 +19,7 @@ import { NO_EXCLUSIONS, stackDotAll, stackGet, stackScaleAdd, stackSet } from '.
 import { checkCancel, type Hooks } from '../train/trainer';
 import { shrink } from '../train/trajectory';
 import { runForward } from './forward';
-import { entries } from './glmState';
+import { byColumn, entries } from './glmState';
 import { queryGrad } from './queries';
 import type { EstimateRequest, EstimateResult, Estimator, InfluenceContext, Query } from './types';
 
@@ -58,6 +58,7 @@ export const sgdIeEstimator: Estimator = {
     let D = 0;
     let U = new Float64Array(0), HU = new Float64Array(0), coef = new Float64Array(0), dots = new Float64Array(0), rowDots = new Float64Array(0);
     const tmp = new Float64Array(p);
+    const scratch: ReverseScratch = { Y: new Float64Array(0), hu: new Float64Array(0), stamp: new Int32Array(model.d), gen: 0 };
     for (let t = tmax - 1; t >= tmin; t--) {
       checkCancel(hooks);
       const now = dirs.map((_, i) => i).filter((i) => dirs[i].stop <= t && t < dirs[i].start);
@@ -82,20 +83,22 @@ export const sgdIeEstimator: Estimator = {
       const b = batch.length, eta = traj.etas[t];
       const Xb = selectRows(X, batch);
       const yb = Float64Array.from(batch, (r) => y[r]);
-      if (model.glmHead) glmRowDots(model.glmHead, model.k, theta, Xb, yb, l2, U, D, rowDots);
-      else {
+      if (model.glmHead) {
+        // One pass through the batch's features gives the row dots and the HVP together.
+        glmReverseStep(model.glmHead, model.k, theta, Xb, yb, l2, eta, U, D, rowDots, scratch);
+        for (let s = 0; s < b; s++) {
+          for (let j = 0; j < D; j++) dirs[active[j]].out[batch[s]] += (eta / b) * rowDots[s * D + j];
+        }
+      } else {
         const G = rowGradsWithL2(model, theta, Xb, yb, l2, new Float64Array(b * p));
         for (let s = 0; s < b; s++) {
           stackDotAll(model.layout, U, D, G, dots, s * p);
-          rowDots.set(dots.subarray(0, D), s * D);
+          for (let j = 0; j < D; j++) dirs[active[j]].out[batch[s]] += (eta / b) * dots[j];
         }
+        model.hvpStack(theta, Xb, yb, U, D, NO_EXCLUSIONS, HU);
+        coef.fill(shrink(eta, b, l2, b));
+        stackScaleAdd(model.layout, U, D, coef, -eta / b, HU);
       }
-      for (let s = 0; s < b; s++) {
-        for (let j = 0; j < D; j++) dirs[active[j]].out[batch[s]] += (eta / b) * rowDots[s * D + j];
-      }
-      model.hvpStack(theta, Xb, yb, U, D, NO_EXCLUSIONS, HU);
-      coef.fill(shrink(eta, b, l2, b));
-      stackScaleAdd(model.layout, U, D, coef, -eta / b, HU);
       if (hooks?.onProgress && (t & 15) === 0) hooks.onProgress((tmax - t) / Math.max(1, tmax - tmin), 'sgd-ie reverse sweep');
     }
 
@@ -124,33 +127,63 @@ export const sgdIeEstimator: Estimator = {
   },
 };
 
+interface ReverseScratch { Y: Float64Array; hu: Float64Array; stamp: Int32Array; gen: number }
+
 /**
- * rowDots[s·D + i] = ⟨u_i, ∇ℓ_s(θ)⟩ for every batch row s and direction i of the stack U, for
- * a generalised linear model: ∇ℓ_s = x_s ⊗ e_s + λθ, so only the row's stored features are
- * visited (sparse text stays sparse) plus one ⟨u_i, θ⟩ per direction.
+ * One reverse step for a generalised linear model, for D directions u_i (stack U, d × D·K):
+ *   rowDots[s·D + i] = ⟨u_i, ∇ℓ_s(θ)⟩ = Σ_c (x_s·u_i)_c e_sc + λ⟨u_i, θ⟩,
+ *   u_i ← c·u_i − (η/|S|) Σ_s x_s ⊗ A_s (x_s·u_i),
+ * sharing Y = X_S·U between the two. Sums run in the order of the stacked HVP (outputs over
+ * a row's features, the product Xᵀ·W over the batch rows from zero), so U evolves exactly as
+ * with `hvpStack` + `stackScaleAdd`; only the batch's features are visited besides c·U.
  */
-function glmRowDots(head: Head, k: number, theta: Float64Array, Xb: FeatureMatrix, yb: Float64Array, l2: number, U: Float64Array, D: number, rowDots: Float64Array): void {
+function glmReverseStep(head: Head, k: number, theta: Float64Array, Xb: FeatureMatrix, yb: Float64Array, l2: number, eta: number, U: Float64Array, D: number, rowDots: Float64Array, sc: ReverseScratch): void {
   const E = entries(Xb);
-  const w = D * k, b = Xb.rows;
-  const o = new Float64Array(k), e = new Float64Array(k);
+  const { idx, val, ptr } = E;
+  const b = Xb.rows, w = D * k, d = sc.stamp.length;
+  if (sc.Y.length < b * w) sc.Y = new Float64Array(b * w);
+  if (sc.hu.length < w) sc.hu = new Float64Array(w);
+  const { Y, hu } = sc;
+  const o = new Float64Array(k), e = new Float64Array(k), curv = new Float64Array(b * k);
   const uTheta = new Float64Array(D);
-  if (l2 !== 0) {
-    const d = theta.length / k;
-    for (let a = 0; a < d; a++) for (let i = 0; i < D; i++) for (let c = 0; c < k; c++) uTheta[i] += U[a * w + i * k + c] * theta[a * k + c];
-  }
+  if (l2 !== 0) for (let a = 0; a < d; a++) for (let i = 0; i < D; i++) for (let c = 0; c < k; c++) uTheta[i] += U[a * w + i * k + c] * theta[a * k + c];
+  Y.fill(0, 0, b * w);
   for (let s = 0; s < b; s++) {
     o.fill(0);
-    for (let q = E.ptr[s]; q < E.ptr[s + 1]; q++) for (let c = 0; c < k; c++) o[c] += E.val[q] * theta[E.idx[q] * k + c];
-    head.lossGrad(o, 0, yb[s], e, 0);
-    for (let i = 0; i < D; i++) {
-      let acc = 0;
-      for (let q = E.ptr[s]; q < E.ptr[s + 1]; q++) {
-        const base = E.idx[q] * w + i * k;
-        let t = 0;
-        for (let c = 0; c < k; c++) t += U[base + c] * e[c];
-        acc += E.val[q] * t;
-      }
-      rowDots[s * D + i] = acc + l2 * uTheta[i];
+    const ys = s * w;
+    for (let q = ptr[s]; q < ptr[s + 1]; q++) {
+      const v = val[q], a = idx[q];
+      for (let c = 0; c < k; c++) o[c] += v * theta[a * k + c];
+      const ua = a * w;
+      for (let j = 0; j < w; j++) Y[ys + j] += v * U[ua + j];
     }
+    head.lossGrad(o, 0, yb[s], e, 0);
+    head.curvature(o, 0, curv, s * k);
+    for (let i = 0; i < D; i++) {
+      let t = 0;
+      for (let c = 0; c < k; c++) t += Y[ys + i * k + c] * e[c];
+      rowDots[s * D + i] = t + l2 * uTheta[i];
+      head.hess(curv, s * k, Y, ys + i * k, Y, ys + i * k);
+    }
+  }
+  // U ← c·U − (η/|S|)·Xᵀ·W: features of the batch get the product (summed from zero over the
+  // batch rows in order), the others the shrink alone.
+  const coef = shrink(eta, b, l2, b), alpha = eta / b;
+  const C = byColumn(E, b);
+  if (++sc.gen === 0x7fffffff) { sc.stamp.fill(0); sc.gen = 1; }
+  for (let f = 0; f < C.count; f++) {
+    const a = C.feat[f], ua = a * w;
+    sc.stamp[a] = sc.gen;
+    hu.fill(0, 0, w);
+    for (let r = C.ptr[f]; r < C.ptr[f + 1]; r++) {
+      const v = C.val[r], yr = C.row[r] * w;
+      for (let j = 0; j < w; j++) hu[j] += v * Y[yr + j];
+    }
+    for (let j = 0; j < w; j++) U[ua + j] = coef * U[ua + j] + -alpha * hu[j];
+  }
+  for (let a = 0; a < d; a++) {
+    if (sc.stamp[a] === sc.gen) continue;
+    const ua = a * w;
+    for (let j = 0; j < w; j++) U[ua + j] = coef * U[ua + j] + -alpha * 0;
   }
 }
