@@ -155,7 +155,12 @@ function glmReverseStep(head: Head, k: number, theta: Float64Array, Xb: FeatureM
       const v = val[q], a = idx[q];
       for (let c = 0; c < k; c++) o[c] += v * theta[a * k + c];
       const ua = a * w;
-      for (let j = 0; j < w; j++) Y[ys + j] += v * U[ua + j];
+      let j = 0;
+      for (; j + 3 < w; j += 4) {
+        Y[ys + j] += v * U[ua + j]; Y[ys + j + 1] += v * U[ua + j + 1];
+        Y[ys + j + 2] += v * U[ua + j + 2]; Y[ys + j + 3] += v * U[ua + j + 3];
+      }
+      for (; j < w; j++) Y[ys + j] += v * U[ua + j];
     }
     head.lossGrad(o, 0, yb[s], e, 0);
     head.curvature(o, 0, curv, s * k);
@@ -177,7 +182,12 @@ function glmReverseStep(head: Head, k: number, theta: Float64Array, Xb: FeatureM
     hu.fill(0, 0, w);
     for (let r = C.ptr[f]; r < C.ptr[f + 1]; r++) {
       const v = C.val[r], yr = C.row[r] * w;
-      for (let j = 0; j < w; j++) hu[j] += v * Y[yr + j];
+      let j = 0;
+      for (; j + 3 < w; j += 4) {
+        hu[j] += v * Y[yr + j]; hu[j + 1] += v * Y[yr + j + 1];
+        hu[j + 2] += v * Y[yr + j + 2]; hu[j + 3] += v * Y[yr + j + 3];
+      }
+      for (; j < w; j++) hu[j] += v * Y[yr + j];
     }
     for (let j = 0; j < w; j++) U[ua + j] = coef * U[ua + j] + -alpha * hu[j];
   }

@@ -7,12 +7,30 @@
 
 /** Columns per block: k × JB doubles of B stay in L2 for the feature counts we meet. */
 const JB = 256;
+/** Up to this many output columns the products run as dot products (no inner-loop overhead per term). */
+const NARROW = 4;
 
 /**
  * C (m × n) = A (m × k) · B (k × n), or C += A·B when `accumulate`.
  * All row-major, float64; `C` must not alias `A` or `B`.
  */
 export function gemmNN(m: number, n: number, k: number, A: Float64Array, B: Float64Array, C: Float64Array, accumulate = false): void {
+  if (n <= NARROW) {
+    // Few output columns (a model's K outputs): one running sum per output, same order of terms.
+    for (let i = 0; i < m; i++) {
+      const ai = i * k;
+      for (let j = 0; j < n; j++) {
+        let s = accumulate ? C[i * n + j] : 0;
+        for (let l = 0; l < k; l++) {
+          const a = A[ai + l];
+          if (a === 0) continue;
+          s += a * B[l * n + j];
+        }
+        C[i * n + j] = s;
+      }
+    }
+    return;
+  }
   if (!accumulate) C.fill(0, 0, m * n);
   for (let j0 = 0; j0 < n; j0 += JB) {
     const j1 = Math.min(n, j0 + JB);
@@ -40,6 +58,20 @@ export function gemmNN(m: number, n: number, k: number, A: Float64Array, B: Floa
  * Used for Xᵀ·R (features × directions) after a forward pass over k batch rows.
  */
 export function gemmTN(m: number, n: number, k: number, A: Float64Array, B: Float64Array, C: Float64Array, accumulate = false): void {
+  if (n <= NARROW) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = accumulate ? C[i * n + j] : 0;
+        for (let l = 0; l < k; l++) {
+          const a = A[l * m + i];
+          if (a === 0) continue;
+          s += a * B[l * n + j];
+        }
+        C[i * n + j] = s;
+      }
+    }
+    return;
+  }
   if (!accumulate) C.fill(0, 0, m * n);
   for (let j0 = 0; j0 < n; j0 += JB) {
     const j1 = Math.min(n, j0 + JB);

@@ -39,8 +39,19 @@ export function mulX(X: FeatureMatrix, B: Float64Array, n: number, C: Float64Arr
     gemmNN(X.rows, n, X.cols, X.data, B, C);
     return;
   }
-  C.fill(0, 0, X.rows * n);
   const { indptr, indices, values } = X;
+  if (n <= 4) {
+    // Few columns (one model's outputs): a running sum per output, terms in the same order.
+    for (let i = 0; i < X.rows; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let q = indptr[i]; q < indptr[i + 1]; q++) s += values[q] * B[indices[q] * n + j];
+        C[i * n + j] = s;
+      }
+    }
+    return;
+  }
+  C.fill(0, 0, X.rows * n);
   for (let j0 = 0; j0 < n; j0 += JB) {
     const j1 = Math.min(n, j0 + JB);
     for (let i = 0; i < X.rows; i++) {
