@@ -7,25 +7,39 @@ import { parentPort, type MessagePort } from 'node:worker_threads';
 import { runForwardHere } from '../core/influence/forward';
 import { looHere } from '../core/influence/loo';
 import { contextFromState } from '../core/influence/parallel';
+import { createModel } from '../core/model';
+import { scoreCandidate } from '../core/train/lrSearch';
 import type { EstimateResult } from '../core/influence/types';
 import { CancelledError } from '../core/train/trainer';
 import { CANCEL_SLOT, DONE_SLOT, HEART_SLOT, type PartJob, type PartReply } from './protocol';
 
-function run(job: PartJob): EstimateResult {
+function run(job: PartJob): EstimateResult | number[] {
   const control = new Int32Array(job.control);
   const progress = new Float64Array(job.progress);
-  const ctx = contextFromState(job.ctx);
   const hooks = {
     // Polled between panels of rows: doubles as the heartbeat the host watches.
     shouldCancel: () => { Atomics.add(control, HEART_SLOT + job.index, 1); return Atomics.load(control, CANCEL_SLOT) !== 0; },
     onProgress: (f: number) => { progress[job.index] = f; Atomics.add(control, HEART_SLOT + job.index, 1); },
   };
-  const { task } = job;
-  return task.kind === 'loo' ? looHere(ctx, job.req, hooks) : runForwardHere(ctx, job.req, task.correction, task.estimator, hooks);
+  if (isCandidates(job)) {
+    const { spec, data, opts } = job.ctx;
+    const model = createModel(spec);
+    return job.req.map((lr) => scoreCandidate(model, data, opts, lr, hooks));
+  }
+  const { task, req } = job as Exclude<PartJob, CandidatesJob>;
+  const ctx = contextFromState((job as Exclude<PartJob, CandidatesJob>).ctx);
+  return task.kind === 'loo' ? looHere(ctx, req, hooks) : runForwardHere(ctx, req, task.correction, task.estimator, hooks);
 }
 
-function transferables(r: EstimateResult): ArrayBuffer[] {
+type CandidatesJob = Extract<PartJob, { task: { kind: 'lr' } }>;
+
+function isCandidates(job: PartJob): job is CandidatesJob {
+  return job.task.kind === 'lr';
+}
+
+function transferables(r: EstimateResult | number[]): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
+  if (Array.isArray(r)) return [];
   const add = (a: Float64Array | Int32Array | null | undefined): void => { if (a && a.buffer instanceof ArrayBuffer) out.add(a.buffer); };
   for (const s of r.snapshots) { s.queries.forEach(add); add(s.self); add(s.deltas); }
   r.cumulative.forEach(add);

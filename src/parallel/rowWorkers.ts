@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { ContextState, PartTask, RowWorkers } from '../core/influence/parallel';
+import type { ContextState, LrShared, PartTask, RowWorkers } from '../core/influence/parallel';
 import type { EstimateRequest, EstimateResult } from '../core/influence/types';
 import { CancelledError, type Hooks } from '../core/train/trainer';
 import { CANCEL_SLOT, DONE_SLOT, HEART_SLOT, type PartJob, type PartReply } from './protocol';
@@ -49,6 +49,24 @@ export class NodeRowWorkers implements RowWorkers {
   constructor(readonly extra: number, private readonly script: HelperScript, readonly minWork?: number) {}
 
   run(task: PartTask, ctx: ContextState, parts: EstimateRequest[], here: (req: EstimateRequest, hooks: Hooks) => EstimateResult, hooks?: Hooks): EstimateResult[] {
+    const fallbackNote = 'a helper thread did not start; its rows were computed on the calling thread.';
+    return this.dispatch(
+      (i) => ({ task, ctx, req: parts[i] }), parts, here, hooks,
+      (r) => ({ ...r, notes: [...r.notes, fallbackNote] }),
+    );
+  }
+
+  runCandidates(shared: LrShared, parts: number[][], here: (rates: number[], hooks: Hooks) => number[], hooks?: Hooks): number[][] {
+    return this.dispatch((i) => ({ task: { kind: 'lr' as const }, ctx: shared, req: parts[i] }), parts, here, hooks, (r) => r);
+  }
+
+  /**
+   * parts[0] here, parts[1..] on helper threads (job(i) describes part i); results in order.
+   * A part whose helper could not start is computed here and passed through `fallback`.
+   */
+  private dispatch<P, R>(
+    job: (i: number) => Pick<PartJob, 'task' | 'ctx' | 'req'>, parts: P[], here: (part: P, hooks: Hooks) => R, hooks: Hooks | undefined, fallback: (r: R) => R,
+  ): R[] {
     const k = parts.length - 1;
     const control = new SharedArrayBuffer(4 * (HEART_SLOT + k));
     const progress = new SharedArrayBuffer(8 * Math.max(1, k));
@@ -65,8 +83,8 @@ export class NodeRowWorkers implements RowWorkers {
       for (let i = 0; i < k; i++) {
         const { port1, port2 } = new MessageChannel();
         const w = new Worker(BOOTSTRAP, { eval: true, workerData: { file: this.script.file, tsx: this.script.tsx, control }, stdout: true, stderr: true });
-        const job: PartJob = { task, ctx, req: parts[i + 1], index: i, control, progress };
-        w.postMessage({ job, port: port2 }, [port2]);
+        const message = { ...job(i + 1), index: i, control, progress } as PartJob;
+        w.postMessage({ job: message, port: port2 }, [port2]);
         workers.push(w);
         ports.push(port1);
       }
@@ -88,14 +106,11 @@ export class NodeRowWorkers implements RowWorkers {
           throw new Error('A helper thread of the influence computation stopped responding; run again with "threads": 1.');
         }
       }
-      const remote = ports.map((p, i): EstimateResult => {
+      const remote = ports.map((p, i): R => {
         const reply = receiveMessageOnPort(p)?.message as PartReply | undefined;
         // The helper could not start: compute its share here (same numbers, more time).
-        if (!reply) {
-          const r = here(parts[i + 1], { shouldCancel: hooks?.shouldCancel });
-          return { ...r, notes: [...r.notes, 'a helper thread did not start; its rows were computed on the calling thread.'] };
-        }
-        if (reply.ok) return reply.result;
+        if (!reply) return fallback(here(parts[i + 1], { shouldCancel: hooks?.shouldCancel }));
+        if (reply.ok) return reply.result as R;
         if (reply.cancelled) throw new CancelledError();
         throw Object.assign(new Error(reply.message), { name: reply.name, file: reply.file, line: reply.line, code: reply.code });
       });

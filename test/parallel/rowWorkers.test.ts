@@ -10,6 +10,8 @@ import type { EstimateRequest } from '../../src/core/influence/types';
 import { CancelledError } from '../../src/core/train/trainer';
 import { createRowWorkers, NodeRowWorkers } from '../../src/parallel/rowWorkers';
 import { problem } from '../core/influence/fixtures';
+import { createModel } from '../../src/core/model';
+import { searchLearningRate } from '../../src/core/train/lrSearch';
 
 describe('rows split across threads', () => {
   const workers = createRowWorkers(3, { minWork: 0 })!;
@@ -48,5 +50,18 @@ describe('rows split across threads', () => {
     const split = accEstimator.estimate(ctx, { rows: all, self: true }, { workers: broken });
     assert.deepEqual(split.snapshots, one.snapshots);
     assert.ok(split.notes.some((n) => /did not start/.test(n)), 'the fallback is reported');
+  });
+
+  it('learning-rate candidates scored on several threads give the same search', () => {
+    const { ctx } = problem({ kind: 'softmax', epochs: 1, n: 120 });
+    const model = createModel({ kind: 'softmax', d: ctx.X.cols, classes: ctx.model.k, task: 'classification' });
+    const data = { X: ctx.X, y: ctx.y, Xval: ctx.Xval, yval: ctx.yval };
+    const opts = { epochs: 4, batchSize: 8, lrSchedule: 'constant' as const, l2: 1e-2, seed: 3 };
+    const one = searchLearningRate(model, data, opts);
+    let helped = false;
+    const spy = { ...workers, extra: workers.extra, minWork: 0, run: workers.run.bind(workers), runCandidates: (...a: Parameters<typeof workers.runCandidates>) => { helped = true; return workers.runCandidates(...a); } };
+    const split = searchLearningRate(model, data, opts, { workers: spy });
+    assert.ok(helped, 'the candidates went to the helper threads');
+    assert.deepEqual(split, one);
   });
 });

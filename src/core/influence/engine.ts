@@ -169,7 +169,7 @@ export function runInfluence(data: LabelledData, split: Split, opts: EngineOptio
   let learningRate: number;
   let lrSearch: { learningRate: number; valLoss: number }[] = [];
   if (opts.learningRate === 'auto') {
-    const s = searchLearningRate(model, trainData, base, { shouldCancel: hooks.shouldCancel, onProgress: progress(0, 0.1) });
+    const s = searchLearningRate(model, trainData, base, { shouldCancel: hooks.shouldCancel, onProgress: progress(0, 0.1), workers: hooks.workers });
     learningRate = s.learningRate;
     lrSearch = s.candidates;
   } else {

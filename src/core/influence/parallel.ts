@@ -10,13 +10,20 @@
 import type { FeatureMatrix } from '../data/types';
 import { createModel } from '../model';
 import type { ModelSpec } from '../model/types';
-import type { Hooks } from '../train/trainer';
+import type { Hooks, TrainData, TrainOptions } from '../train/trainer';
 import { Trajectory, type TrajectoryState } from '../train/trajectory';
 import type { Correction } from './forward';
 import type { EstimateRequest, EstimateResult, InfluenceContext } from './types';
 
 /** Which computation a part runs. */
 export type PartTask = { kind: 'forward'; correction: Correction; estimator: 'acc' | 'sgd-ie' } | { kind: 'loo' };
+
+/** What a thread needs to score learning-rate candidates (lrSearch.ts). */
+export interface LrShared {
+  spec: ModelSpec;
+  data: TrainData;
+  opts: Omit<TrainOptions, 'learningRate'>;
+}
 
 /** InfluenceContext as plain data for another thread. */
 export interface ContextState {
@@ -41,6 +48,8 @@ export interface RowWorkers {
    * `here` also computes any part another thread could not.
    */
   run(task: PartTask, ctx: ContextState, parts: EstimateRequest[], here: (req: EstimateRequest, hooks: Hooks) => EstimateResult, hooks?: Hooks): EstimateResult[];
+  /** The same for learning-rate candidates: parts[i] is a list of rates, the result their validation losses. */
+  runCandidates(shared: LrShared, parts: number[][], here: (rates: number[], hooks: Hooks) => number[], hooks?: Hooks): number[][];
 }
 
 /** Below this many multiply-adds a split costs more (thread start, data copy) than it saves. */
