@@ -40,7 +40,7 @@ export function addEngineOptions(cmd: Command): Command {
     .option('--threshold <x>', 'also flag rows whose influence is below -x (default off)')
     .option('--validation <file>', 'trusted validation file with the same columns (default: a seeded split)')
     .option('--validation-fraction <f>', 'share of each class held out for validation (default 0.2)')
-    .option('--threads <n>', 'threads for the influence estimators, 0 = one per core (default 0); the numbers do not depend on it')
+    .option('--threads <n>', 'threads for the influence estimators, 0 = one per core up to 4 (default 0); the numbers do not depend on it')
     .option('--compute-budget <gflop>', `compute budget of the estimators in GFLOP; above it auto screens with SGD-IE and refines the top rows with ACC (default ${DEFAULT_SETTINGS.computeBudgetGflop})`);
 }
 

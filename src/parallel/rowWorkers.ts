@@ -15,6 +15,11 @@ import { CANCEL_SLOT, DONE_SLOT, HEART_SLOT, type PartJob, type PartReply } from
 
 /** A helper that neither progresses nor polls for cancellation this long is taken as dead. */
 const STALL_MS = 120_000;
+/**
+ * Threads chosen automatically at most: every helper holds its own copy of the data and the
+ * recorded run (up to the trajectory budget), so memory grows with the count.
+ */
+const AUTO_MAX_THREADS = 4;
 /** Wake-up interval of the blocked host (cancellation and progress latency). */
 const POLL_MS = 50;
 
@@ -125,11 +130,12 @@ export class NodeRowWorkers implements RowWorkers {
 }
 
 /**
- * Row workers for `threads` threads in all (0 = one per available core), or undefined when
- * that is one thread or the helper script is not found next to this module.
+ * Row workers for `threads` threads in all (0 = one per available core, at most
+ * AUTO_MAX_THREADS), or undefined when that is one thread or the helper script is not found
+ * next to this module.
  */
 export function createRowWorkers(threads = 0, opts: { minWork?: number } = {}): RowWorkers | undefined {
-  const total = threads > 0 ? Math.floor(threads) : (os.availableParallelism?.() ?? os.cpus().length);
+  const total = threads > 0 ? Math.floor(threads) : Math.min(AUTO_MAX_THREADS, os.availableParallelism?.() ?? os.cpus().length);
   const script = helperScript();
   if (total < 2 || !script) return undefined;
   return new NodeRowWorkers(total - 1, script, opts.minWork);
