@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { looEstimator, replayWithout, runForward, windowBoundaries } from '../../../src/core/influence';
 import type { EstimateRequest } from '../../../src/core/influence/types';
+import { gatherRows, uniformRows } from '../../../src/core/influence/glmState';
 import { maxAbs, maxAbsDiff, problem } from './fixtures';
 
 /** Two summation orders of the same recursion over a few dozen steps. */
@@ -91,5 +92,24 @@ describe('fused GLM replay', () => {
     const { ctx } = problem({ kind: 'softmax', sparse: true, epochs: 3, n: 50 });
     const th = replayWithout(ctx, [new Int32Array(0), Int32Array.from([4])]);
     assert.deepEqual(th.filter((_, i) => Math.floor(i / ctx.model.k) % 2 === 0), ctx.traj.theta(ctx.traj.steps));
+  });
+});
+
+describe('panel kernels', () => {
+  it('the four-row gather of dense batches equals the row-by-row gather bit for bit', () => {
+    let seed = 7;
+    const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+    for (const [b, nnz, pw] of [[7, 5, 10], [32, 31, 64], [4, 3, 3], [9, 12, 17]]) {
+      const d = nnz + 3;
+      const ptr = Int32Array.from({ length: b + 1 }, (_, i) => i * nnz);
+      const idx = new Int32Array(b * nnz), val = new Float64Array(b * nnz);
+      for (let i = 0; i < b; i++) for (let q = 0; q < nnz; q++) { idx[i * nnz + q] = q + 1; val[i * nnz + q] = rnd(); }
+      const S = Float64Array.from({ length: d * pw + 5 }, rnd);
+      assert.ok(uniformRows({ idx, val, ptr }, b));
+      const rowWise = new Float64Array(b * pw), blocked = new Float64Array(b * pw);
+      gatherRows(b, ptr, idx, val, S, 5, pw, rowWise, false);
+      gatherRows(b, ptr, idx, val, S, 5, pw, blocked, true);
+      assert.deepEqual(blocked, rowWise, `b=${b} nnz=${nnz} pw=${pw}`);
+    }
   });
 });
