@@ -21,6 +21,7 @@
  * the split of rows across threads never change a result (bit for bit).
  */
 import type { FeatureMatrix } from '../data/types';
+import { toSparse } from '../linalg/features';
 import type { Head } from '../model/head';
 import type { Model } from '../model/types';
 import type { ForwardState, StepInput } from './forwardState';
@@ -34,20 +35,8 @@ const RESCALE_BELOW = 1e-150;
 export interface RowEntries { idx: Int32Array; val: Float64Array; ptr: Int32Array }
 
 export function entries(X: FeatureMatrix): RowEntries {
-  if (X.kind === 'sparse') return { idx: X.indices, val: X.values, ptr: X.indptr };
-  const d = X.cols;
-  let nnz = 0;
-  for (let a = 0; a < X.data.length; a++) if (X.data[a] !== 0) nnz++;
-  const idx = new Int32Array(nnz), val = new Float64Array(nnz), ptr = new Int32Array(X.rows + 1);
-  let at = 0;
-  for (let i = 0; i < X.rows; i++) {
-    for (let a = 0; a < d; a++) {
-      const v = X.data[i * d + a];
-      if (v !== 0) { idx[at] = a; val[at] = v; at++; }
-    }
-    ptr[i + 1] = at;
-  }
-  return { idx, val, ptr };
+  const C = toSparse(X);
+  return { idx: C.indices, val: C.values, ptr: C.indptr };
 }
 
 /** True when every row stores the same features in the same order (dense data without zeros). */

@@ -194,6 +194,7 @@ function glmReverseStep(head: Head, k: number, theta: Float64Array, Xb: FeatureM
   for (let a = 0; a < d; a++) {
     if (sc.stamp[a] === sc.gen) continue;
     const ua = a * w;
-    for (let j = 0; j < w; j++) U[ua + j] = coef * U[ua + j] + -alpha * 0;
+    // g = 0 here: c·u − (η/|S|)·0 is c·u exactly.
+    for (let j = 0; j < w; j++) U[ua + j] = coef * U[ua + j];
   }
 }
