@@ -1,5 +1,5 @@
 /**
- * The .vsix ships only what runs: the five bundles, media, README, LICENSE, CHANGELOG and
+ * The .vsix ships only what runs: the bundles (with the accelerator and its wasm), media, README, LICENSE, CHANGELOG and
  * the manifest; no sources, tests, source maps or node_modules; and it stays small.
  * Packages for real with scripts/package.mjs (production build + @vscode/vsce, offline)
  * into a temporary file, then reads the zip's central directory.
@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
@@ -18,13 +18,16 @@ const VSCE = join(process.env.INFLUENCE_LENS_E2E_DIR ?? join(homedir(), '.cache'
 const MAX_VSIX_BYTES = 5 * 1024 * 1024;
 const PACKAGE_TIMEOUT_MS = 240_000;
 
-const BUNDLES = ['dist/extension.js', 'dist/server.js', 'dist/worker.js', 'dist/rowWorker.js', 'dist/cli.js', 'dist/webview.js'];
+const BUNDLES = ['dist/extension.js', 'dist/server.js', 'dist/worker.js', 'dist/rowWorker.js', 'dist/cli.js', 'dist/webview.js', 'dist/accel.js'];
+/** The float32 accelerator's wasm binaries, next to dist/accel.js. */
+const WASM = ['dist/tfjs-backend-wasm.wasm', 'dist/tfjs-backend-wasm-simd.wasm'];
 /** vsce renames README, CHANGELOG and LICENSE inside the package. */
-const REQUIRED = ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', ...BUNDLES.map((b) => `extension/${b}`)];
+const REQUIRED = ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', ...[...BUNDLES, ...WASM].map((b) => `extension/${b}`)];
 const ALLOWED = [
   /^\[Content_Types\]\.xml$/, /^extension\.vsixmanifest$/,
   /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt)$/,
-  /^extension\/dist\/(extension|server|worker|rowWorker|cli|webview)\.js$/, /^extension\/dist\/webview\.css$/,
+  /^extension\/dist\/(extension|server|worker|rowWorker|cli|webview|accel)\.js$/, /^extension\/dist\/webview\.css$/,
+  /^extension\/dist\/tfjs-backend-wasm(-simd)?\.wasm$/,
   /^extension\/media\/[\w./-]+\.(png|svg|css|woff2?|ttf)$/,
 ];
 
@@ -84,6 +87,16 @@ test('the packaged .vsix holds only the bundles, media, README, LICENSE, CHANGEL
     if (manifest.icon) assert.ok(names.includes(`extension/${manifest.icon}`), `icon ${manifest.icon} is not in the package`);
     const cli = readEntry(zip, zipEntries(zip).find((e) => e.name === 'extension/dist/cli.js')!).toString('utf8');
     assert.ok(cli.startsWith('#!/usr/bin/env node'), 'the CLI bundle keeps its shebang');
+
+    // The packaged accelerator starts from the package alone (its wasm found next to it).
+    const unpacked = join(dir, 'unpacked');
+    mkdirSync(unpacked);
+    for (const f of ['dist/accel.js', ...WASM]) {
+      writeFileSync(join(unpacked, f.replace('dist/', '')), readEntry(zip, zipEntries(zip).find((e) => e.name === `extension/${f}`)!));
+    }
+    const probe = `require(${JSON.stringify(join(unpacked, 'accel.js'))}).createAccelerator('wasm').then((l) => process.stdout.write(String(l.accelerator && l.accelerator.id) + ' ' + l.note))`;
+    const out = execFileSync(process.execPath, ['-e', probe], { cwd: unpacked, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(out.trim(), 'tfjs-wasm', `packaged accelerator: ${out}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,6 +11,7 @@ import { SettingsError, type Settings } from '../core/settings';
 import { toSarif } from '../core/report/sarif';
 import { addEngineOptions, settingsFromFlags, threadsFromFlags, type ScanFlags } from './options';
 import { createRowWorkers } from '../parallel/rowWorkers';
+import { loadAccelerator } from '../accel/loader';
 import { formatSummary, formatTable, formatVerification } from './format';
 import { runCheck } from './check';
 
@@ -18,13 +19,19 @@ export const EXIT_OK = 0;
 export const EXIT_FLAGGED = 1;
 export const EXIT_BAD_INPUT = 2;
 
-/** Progress on stderr, only when it is a terminal (never mixed into JSON on stdout); `threads` for the estimators. */
-function progressHooks(threads = 0): AnalyzeHooks {
+/**
+ * Progress on stderr, only when it is a terminal (never mixed into JSON on stdout); `threads`
+ * for the estimators; the accelerator unless the settings turn it off (loaded whenever it may
+ * be used, so that the CLI and the editor take the same path on the same data).
+ */
+async function progressHooks(threads = 0, settings?: Settings): Promise<AnalyzeHooks> {
   const workers = createRowWorkers(threads);
-  if (!process.stderr.isTTY) return { workers };
+  const accelerator = settings && settings.accelerator !== 'off' ? (await loadAccelerator(settings.accelerator)).accelerator ?? undefined : undefined;
+  if (!process.stderr.isTTY) return { workers, accelerator };
   let last = '';
   return {
     workers,
+    accelerator,
     onProgress: (p) => {
       const width = 24;
       const filled = Math.round((p.percent / 100) * width);
@@ -53,11 +60,12 @@ function displayName(file: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
-function runScan(file: string, settings: Settings, threads: number) {
+async function runScan(file: string, settings: Settings, threads: number) {
   const content = readInput(file);
   const validation = settings.validationFile ? { file: displayName(settings.validationFile), content: readInput(settings.validationFile) } : undefined;
+  const hooks = await progressHooks(threads, settings);
   try {
-    return analyze({ file: displayName(file), content, settings, validation }, progressHooks(threads));
+    return analyze({ file: displayName(file), content, settings, validation }, hooks);
   } finally {
     endProgress();
   }
@@ -82,9 +90,9 @@ export function buildProgram(): Command {
       .argument('<file>', 'dataset (.csv, .tsv, .jsonl)')
       .option('--format <format>', 'table, json or sarif', 'table')
       .option('--out <file>', 'write the output to a file instead of stdout'),
-  ).action((file: string, opts: ScanFlags & { format: string; out?: string }) => {
+  ).action(async (file: string, opts: ScanFlags & { format: string; out?: string }) => {
     if (!['table', 'json', 'sarif'].includes(opts.format)) throw new SettingsError('format', `expected table, json or sarif, got "${opts.format}"`);
-    const analysis = runScan(file, settingsFromFlags(opts), threadsFromFlags(opts));
+    const analysis = await runScan(file, settingsFromFlags(opts), threadsFromFlags(opts));
     const r = analysis.result;
     if (opts.format === 'json') emit(JSON.stringify(r, null, 2), opts.out);
     else if (opts.format === 'sarif') emit(JSON.stringify(toSarif([{ file: r.file, result: r }], TOOL_VERSION), null, 2), opts.out);
@@ -98,8 +106,8 @@ export function buildProgram(): Command {
       .argument('<file>', 'dataset (.csv, .tsv, .jsonl)')
       .option('--rows <list>', 'comma-separated data-row indices to remove (default: the flagged rows)')
       .option('--format <format>', 'table or json', 'table'),
-  ).action((file: string, opts: ScanFlags & { rows?: string; format: string }) => {
-    const analysis = runScan(file, settingsFromFlags(opts), threadsFromFlags(opts));
+  ).action(async (file: string, opts: ScanFlags & { rows?: string; format: string }) => {
+    const analysis = await runScan(file, settingsFromFlags(opts), threadsFromFlags(opts));
     const r = analysis.result;
     const rows = opts.rows
       ? opts.rows.split(',').map((s) => {
@@ -116,7 +124,7 @@ export function buildProgram(): Command {
       emit('No rows to verify: nothing was flagged.', undefined);
       return;
     }
-    const v = analysis.verify(rows, progressHooks());
+    const v = analysis.verify(rows, await progressHooks());
     endProgress();
     emit(opts.format === 'json' ? JSON.stringify(v, null, 2) : `${formatSummary(r)}\n\n${formatVerification(v)}`, undefined);
   });
@@ -138,7 +146,7 @@ export function buildProgram(): Command {
       staged: Boolean(opts.staged),
       base: opts.base,
       cwd: process.cwd(),
-      hooks: progressHooks(threadsFromFlags(opts)),
+      hooks: await progressHooks(threadsFromFlags(opts), settingsFromFlags(opts)),
       format: opts.format as 'text' | 'json' | 'sarif',
       allRows: Boolean(opts.allRows),
       settings: settingsFromFlags(opts),

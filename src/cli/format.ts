@@ -14,7 +14,7 @@ export function formatSummary(r: ScanResult): string {
   const m = r.metrics;
   const lines = [
     `${r.file}: ${r.data.rows} rows (${r.data.trainRows} trained, ${r.data.validationRows.length} validation), label column "${r.data.labelColumn}", ${r.data.classes.length > 0 ? `${r.data.classes.length} classes` : 'numeric target'}, ${r.data.features} features`,
-    `model ${r.settings.modelUsed}, ${r.settings.epochs} epochs, batch ${r.settings.batchSize}, learning rate ${formatNumber(r.settings.learningRateUsed)}${r.settings.learningRate === 'auto' ? ' (auto)' : ''}, estimator ${r.settings.estimatorUsed}`,
+    `model ${r.settings.modelUsed}, ${r.settings.epochs} epochs, batch ${r.settings.batchSize}, learning rate ${formatNumber(r.settings.learningRateUsed)}${r.settings.learningRate === 'auto' ? ' (auto)' : ''}, estimator ${r.settings.estimatorUsed}${r.settings.acceleratorUsed ? ` (float32 on ${r.settings.acceleratorUsed})` : ''}`,
     r.data.task === 'classification'
       ? `validation loss ${formatNumber(m.valLoss)}, accuracy ${percent(m.valAccuracy)} (majority class ${percent(m.majorityRate)})`
       : `validation loss ${formatNumber(m.valLoss)}`,

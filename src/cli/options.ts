@@ -21,6 +21,7 @@ export interface ScanFlags {
   validationFraction?: string;
   computeBudget?: string;
   threads?: string;
+  accelerator?: string;
 }
 
 /** Adds the engine flags shared by scan, verify and check. */
@@ -41,6 +42,7 @@ export function addEngineOptions(cmd: Command): Command {
     .option('--validation <file>', 'trusted validation file with the same columns (default: a seeded split)')
     .option('--validation-fraction <f>', 'share of each class held out for validation (default 0.2)')
     .option('--threads <n>', 'threads for the influence estimators, 0 = one per core up to 4 (default 0); the numbers do not depend on it')
+    .addOption(new Option('--accelerator <mode>', 'auto: float32 tfjs products for big dense data (tfjs-node if installed, else wasm); off: float64 only (default auto)').choices(['auto', 'off']))
     .option('--compute-budget <gflop>', `compute budget of the estimators in GFLOP; above it auto screens with SGD-IE and refines the top rows with ACC (default ${DEFAULT_SETTINGS.computeBudgetGflop})`);
 }
 
@@ -64,6 +66,7 @@ export function settingsFromFlags(f: ScanFlags): Settings {
   set('validationFile', f.validation);
   set('validationFraction', f.validationFraction);
   set('computeBudgetGflop', f.computeBudget);
+  set('accelerator', f.accelerator);
   return resolveSettings(raw);
 }
 

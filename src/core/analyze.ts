@@ -103,11 +103,13 @@ export function analyze(input: AnalyzeInput, hooks: AnalyzeHooks = {}): Analysis
     windows: settings.windows,
     memoryBudgetMiB: settings.memoryBudgetMiB,
     computeBudgetGflop: settings.computeBudgetGflop,
+    accelerator: settings.accelerator,
     topK: settings.topK,
     file: input.file,
   }, {
     shouldCancel: hooks.shouldCancel,
     workers: hooks.workers,
+    accelerator: hooks.accelerator,
     onProgress: (fraction: number, message: string) =>
       progress(/train|learning rate|epoch/i.test(message) ? 'train' : 'influence', Math.round(5 + 93 * Math.min(1, Math.max(0, fraction))), message),
   });
@@ -191,7 +193,7 @@ function buildResult(
     file: input.file,
     format: table.format,
     contentHash: sha256(input.content),
-    settings: { ...settings, learningRateUsed: engine.learningRate, modelUsed: engine.modelUsed, estimatorUsed: engine.estimatorUsed },
+    settings: { ...settings, learningRateUsed: engine.learningRate, modelUsed: engine.modelUsed, estimatorUsed: engine.estimatorUsed, acceleratorUsed: engine.acceleratorUsed },
     lrSearch: engine.lrSearch,
     data: {
       rows: table.rows.length,

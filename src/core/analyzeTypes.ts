@@ -2,6 +2,7 @@
  * The engine's one front door, as types. `src/core/analyze.ts` implements
  * `analyze(input, hooks): Analysis`; the worker, the CLI and the tests call it.
  */
+import type { ForwardAccelerator } from './influence/forwardState';
 import type { RowWorkers } from './influence/parallel';
 import type { Settings } from './settings';
 import type { Phase, RowDetails, ScanResult, VerificationBlock } from './report/types';
@@ -29,6 +30,8 @@ export interface AnalyzeHooks {
   shouldCancel?: () => boolean;
   /** Other threads the influence estimators may split rows across (same numbers, faster). */
   workers?: RowWorkers;
+  /** Float32 accelerator for the estimators' big dense products (used unless settings say 'off'). */
+  accelerator?: ForwardAccelerator;
 }
 
 /** A finished scan that can still answer questions about its rows. */

@@ -43,6 +43,12 @@ export interface Settings {
    * screens every row with SGD-IE and refines as many candidate rows with ACC as it pays for.
    */
   readonly computeBudgetGflop: number;
+  /**
+   * 'auto': on dense data big enough to pay, run the ACC/SGD-IE state as float32 matrix
+   * products on tfjs (tfjs-node when installed, else the bundled wasm backend); 'off': float64
+   * JS kernels only. Which path ran is stated in the result's notes.
+   */
+  readonly accelerator: 'auto' | 'off';
 }
 
 export const DEFAULT_SETTINGS: Settings = Object.freeze({
@@ -67,6 +73,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   diagnostics: false,
   memoryBudgetMiB: 1024,
   computeBudgetGflop: DEFAULT_COMPUTE_BUDGET_GFLOP,
+  accelerator: 'auto',
 }) as Settings;
 
 /** A setting that could not be used, with its name and the reason. */
@@ -143,5 +150,6 @@ export function resolveSettings(input: Partial<Record<keyof Settings, unknown>> 
     diagnostics: typeof v('diagnostics') === 'boolean' ? (v('diagnostics') as boolean) : (() => { throw new SettingsError('diagnostics', 'expected true or false'); })(),
     memoryBudgetMiB: int('memoryBudgetMiB', v('memoryBudgetMiB'), 16, 65536),
     computeBudgetGflop: num('computeBudgetGflop', v('computeBudgetGflop'), 0, 1e9, true),
+    accelerator: oneOf('accelerator', v('accelerator'), ['auto', 'off'] as const),
   });
 }

@@ -17,6 +17,8 @@ interface PartCommon {
   control: SharedArrayBuffer;
   /** Float64 per helper: fraction done. */
   progress: SharedArrayBuffer;
+  /** The caller's accelerator (`ForwardAccelerator.id`), for parts that run accelerated. */
+  accel?: string;
 }
 
 export type PartReply = { ok: true; result: EstimateResult | number[] } | { ok: false; cancelled: boolean; message: string; name: string; file?: string; line?: number; code?: string };

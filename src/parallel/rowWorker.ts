@@ -5,7 +5,9 @@
  */
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { runForwardHere } from '../core/influence/forward';
+import type { ForwardAccelerator } from '../core/influence/forwardState';
 import { looHere } from '../core/influence/loo';
+import { loadAccelerator } from '../accel/loader';
 import { contextFromState } from '../core/influence/parallel';
 import { createModel } from '../core/model';
 import { scoreCandidate } from '../core/train/lrSearch';
@@ -13,13 +15,14 @@ import type { EstimateResult } from '../core/influence/types';
 import { CancelledError } from '../core/train/trainer';
 import { CANCEL_SLOT, DONE_SLOT, HEART_SLOT, type PartJob, type PartReply } from './protocol';
 
-function run(job: PartJob): EstimateResult | number[] {
+function run(job: PartJob, accelerator?: ForwardAccelerator): EstimateResult | number[] {
   const control = new Int32Array(job.control);
   const progress = new Float64Array(job.progress);
   const hooks = {
     // Polled between panels of rows: doubles as the heartbeat the host watches.
     shouldCancel: () => { Atomics.add(control, HEART_SLOT + job.index, 1); return Atomics.load(control, CANCEL_SLOT) !== 0; },
     onProgress: (f: number) => { progress[job.index] = f; Atomics.add(control, HEART_SLOT + job.index, 1); },
+    accelerator,
   };
   if (isCandidates(job)) {
     const { spec, data, opts } = job.ctx;
@@ -47,13 +50,19 @@ function transferables(r: EstimateResult | number[]): ArrayBuffer[] {
   return [...out];
 }
 
-parentPort?.once('message', (msg: { job: PartJob; port: MessagePort }) => {
+/** The caller's accelerator when this part runs accelerated (loading it is asynchronous). */
+async function acceleratorFor(job: PartJob): Promise<ForwardAccelerator | undefined> {
+  if (!job.accel || isCandidates(job) || !job.req.accelerated) return undefined;
+  return (await loadAccelerator(job.accel)).accelerator ?? undefined;
+}
+
+parentPort?.once('message', async (msg: { job: PartJob; port: MessagePort }) => {
   const { job, port } = msg;
   const control = new Int32Array(job.control);
   let reply: PartReply;
   let transfer: ArrayBuffer[] = [];
   try {
-    const result = run(job);
+    const result = run(job, await acceleratorFor(job));
     reply = { ok: true, result };
     transfer = transferables(result);
   } catch (e) {

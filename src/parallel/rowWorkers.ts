@@ -56,7 +56,7 @@ export class NodeRowWorkers implements RowWorkers {
   run(task: PartTask, ctx: ContextState, parts: EstimateRequest[], here: (req: EstimateRequest, hooks: Hooks) => EstimateResult, hooks?: Hooks): EstimateResult[] {
     const fallbackNote = 'a helper thread did not start; its rows were computed on the calling thread.';
     return this.dispatch(
-      (i) => ({ task, ctx, req: parts[i] }), parts, here, hooks,
+      (i) => ({ task, ctx, req: parts[i], accel: hooks?.accelerator?.id }), parts, here, hooks,
       (r) => ({ ...r, notes: [...r.notes, fallbackNote] }),
     );
   }
@@ -70,7 +70,7 @@ export class NodeRowWorkers implements RowWorkers {
    * A part whose helper could not start is computed here and passed through `fallback`.
    */
   private dispatch<P, R>(
-    job: (i: number) => Pick<PartJob, 'task' | 'ctx' | 'req'>, parts: P[], here: (part: P, hooks: Hooks) => R, hooks: Hooks | undefined, fallback: (r: R) => R,
+    job: (i: number) => Pick<PartJob, 'task' | 'ctx' | 'req' | 'accel'>, parts: P[], here: (part: P, hooks: Hooks) => R, hooks: Hooks | undefined, fallback: (r: R) => R,
   ): R[] {
     const k = parts.length - 1;
     const control = new SharedArrayBuffer(4 * (HEART_SLOT + k));

@@ -18,6 +18,7 @@ import { DEFAULT_STATE_BUDGET_MIB } from './forward';
 import { evaluateReplays, looEstimator, replayWithout } from './loo';
 import { sgdIeEstimator } from './sgdIe';
 import { type Approximation, screenAndRefine } from './strategy';
+import type { ForwardAccelerator } from './forwardState';
 import type { RowWorkers } from './parallel';
 import { type EstimateRequest, type EstimateResult, F64, type InfluenceContext } from './types';
 import { cumulativeWindows, windowBoundaries } from './windows';
@@ -42,6 +43,8 @@ export interface EngineOptions {
   estimator: 'acc' | 'sgd-ie' | 'loo' | 'auto';
   /** Compute budget for the estimators, GFLOP by the cost model of cost.ts (default DEFAULT_COMPUTE_BUDGET_GFLOP). */
   computeBudgetGflop?: number;
+  /** 'off' keeps the float64 JS kernels even when `EngineHooks.accelerator` is given (default 'auto'). */
+  accelerator?: 'auto' | 'off';
   /** Flags per ranking the caller will take (sizes the refinement's candidate set; default 10). */
   topK?: number;
   /** Time windows: 0 = one per epoch, N = N windows of equal step counts. */
@@ -63,6 +66,8 @@ export interface EngineHooks {
   shouldCancel?: () => boolean;
   /** Other threads the estimators may split rows across (bit-identical results). */
   workers?: RowWorkers;
+  /** Float32 accelerator for the GLM forward state, used where `acceleratorFor` says it pays. */
+  accelerator?: ForwardAccelerator;
 }
 
 export interface Metrics {
@@ -107,6 +112,8 @@ export interface EngineResult {
   lrSearch: { learningRate: number; valLoss: number }[];
   modelUsed: ModelKind;
   estimatorUsed: 'acc' | 'sgd-ie' | 'loo' | 'sgd-ie+acc';
+  /** The float32 accelerator that computed (part of) the estimate, or null (float64 throughout). */
+  acceleratorUsed: string | null;
   /** Present when not every row got ACC-SGD-IE (the 'sgd-ie+acc' strategy). */
   approximation?: Approximation;
   notes: string[];
@@ -222,7 +229,8 @@ export function runInfluence(data: LabelledData, split: Split, opts: EngineOptio
   const allRows = Int32Array.from({ length: n }, (_, i) => i);
   const baseReq: EstimateRequest = { rows: allRows, boundaries, inWindow: wantIn, self: true, memoryBudgetMiB: budget, seed: opts.seed };
   const est = progress(0.2, 1);
-  const estHooks: Hooks = { shouldCancel: hooks.shouldCancel, onProgress: est, workers: hooks.workers };
+  const accelerator = opts.accelerator === 'off' ? undefined : hooks.accelerator;
+  const estHooks: Hooks = { shouldCancel: hooks.shouldCancel, onProgress: est, workers: hooks.workers, accelerator };
   const fits = accBytes(n, model.p, wantIn ? 2 : 1) <= budget * 1024 * 1024;
   // Deterministic compute budget: FLOPs by the cost model, never measured time.
   const computeBudget = opts.computeBudgetGflop ?? DEFAULT_COMPUTE_BUDGET_GFLOP;
@@ -274,7 +282,7 @@ export function runInfluence(data: LabelledData, split: Split, opts: EngineOptio
     lastWindow = strategyLastWindow;
   } else {
     const W = boundaries.length - 1;
-    lastWindow = accEstimator.estimate(ctx, { rows: allRows, startStep: boundaries[W - 1], evalSteps: [T], memoryBudgetMiB: budget }, { shouldCancel: hooks.shouldCancel, workers: hooks.workers }).snapshots[0].queries[0];
+    lastWindow = accEstimator.estimate(ctx, { rows: allRows, startStep: boundaries[W - 1], evalSteps: [T], memoryBudgetMiB: budget }, { shouldCancel: hooks.shouldCancel, workers: hooks.workers, accelerator }).snapshots[0].queries[0];
   }
   const pred = predict(model, run.thetaT, tr.X);
   const snap = r.snapshots[0];
@@ -299,6 +307,7 @@ export function runInfluence(data: LabelledData, split: Split, opts: EngineOptio
     lrSearch,
     modelUsed: kind,
     estimatorUsed,
+    acceleratorUsed: r.accelerator ?? null,
     approximation,
     notes,
     warnings,

@@ -13,9 +13,9 @@ import { selectRows } from '../linalg/features';
 import type { ParamLayout } from '../model/types';
 import { checkCancel, type Hooks } from '../train/trainer';
 import { shrink } from '../train/trajectory';
-import { type ForwardState, StackForwardState, type StepInput } from './forwardState';
+import { type ForwardAccelerator, type ForwardState, StackForwardState, type StepInput } from './forwardState';
 import { GlmForwardState } from './glmState';
-import { estimateInParts } from './parallel';
+import { estimateInParts, trackingWork } from './parallel';
 import { queryGrad } from './queries';
 import { type EstimateRequest, type EstimateResult, F64, type InfluenceContext, type Query, type Snapshot } from './types';
 
@@ -32,6 +32,25 @@ function coin(seed: number, t: number, row: number): boolean {
   return ((h ^ (h >>> 15)) & 1) === 1;
 }
 
+/** Features stored per row / columns at least this for the dense float32 accelerator to beat the sparse float64 kernels. */
+export const ACCEL_MIN_DENSITY = 0.25;
+/** Multiply-adds (`trackingWork`) of one part at least this for the accelerator's per-step overhead to pay. */
+export const ACCEL_MIN_WORK = 1e9;
+
+/**
+ * The accelerator to use for tracking `rows` rows of a GLM, or null. A pure function of the
+ * data's shape and the request (never of measured time), so the same inputs always take the
+ * same path and give the same bits.
+ */
+export function acceleratorFor(ctx: InfluenceContext, rows: number, req: EstimateRequest, accel: ForwardAccelerator | undefined): ForwardAccelerator | null {
+  if (!accel || !ctx.model.glmHead || req.genericState || req.lastLayerOnly) return null;
+  const X = ctx.X;
+  const nnz = X.kind === 'sparse' ? X.indptr[X.rows] : X.rows * X.cols;
+  const density = X.rows > 0 && X.cols > 0 ? nnz / (X.rows * X.cols) : 0;
+  if (density < ACCEL_MIN_DENSITY) return null;
+  return trackingWork(ctx, rows, req.startStep) >= ACCEL_MIN_WORK ? accel : null;
+}
+
 /** Rows per chunk for `slots` state stacks of p doubles per row (state + HVP output ≈ 2×). */
 export function chunkRowsFor(req: EstimateRequest, p: number, slots: number): number {
   if (req.chunkRows && req.chunkRows > 0) return Math.min(req.chunkRows, Math.max(1, req.rows.length));
@@ -46,7 +65,8 @@ export function chunkRowsFor(req: EstimateRequest, p: number, slots: number): nu
  * GLM state (same numbers up to rounding; `req.genericState` forces the stacked one).
  */
 export function runForward(ctx: InfluenceContext, req: EstimateRequest, correction: Correction, estimator: 'acc' | 'sgd-ie', hooks?: Hooks): EstimateResult {
-  return estimateInParts({ kind: 'forward', correction, estimator }, ctx, req, hooks, (r, h) => runForwardHere(ctx, r, correction, estimator, h));
+  const accelerated = acceleratorFor(ctx, req.rows.length, req, hooks?.accelerator) !== null;
+  return estimateInParts({ kind: 'forward', correction, estimator }, ctx, { ...req, accelerated }, hooks, (r, h) => runForwardHere(ctx, r, correction, estimator, h));
 }
 
 /** `runForward` on this thread only. */
@@ -62,6 +82,7 @@ export function runForwardHere(ctx: InfluenceContext, req: EstimateRequest, corr
   const chunk = chunkRowsFor(req, pd, slotsPerRow);
   const seed = req.seed ?? 0;
   const glm = model.glmHead && !req.genericState ? model.glmHead : null;
+  const accel = glm && req.accelerated ? hooks?.accelerator ?? null : null;
   // Steps handed to the state at once: the GLM state runs each panel of rows through all of
   // them while it is in cache. Cancellation is still checked between panels.
   const group = 32;
@@ -79,7 +100,9 @@ export function runForwardHere(ctx: InfluenceContext, req: EstimateRequest, corr
     const rows = req.rows.subarray(c0, Math.min(n, c0 + chunk));
     const m = rows.length, M = m * slotsPerRow;
     rows.forEach((r, j) => { rowSlot[r] = j; });
-    const st: ForwardState = glm ? new GlmForwardState(model, glm, M, traj.batchSize) : new StackForwardState(model, lay, off, lastOnly, M);
+    const st: ForwardState = accel ? accel.glmState(model, glm!, M, traj.batchSize)
+      : glm ? new GlmForwardState(model, glm, M, traj.batchSize) : new StackForwardState(model, lay, off, lastOnly, M);
+    try {
     const dots = new Float64Array(M);
     const tmp = new Float64Array(pd);
 
@@ -143,12 +166,17 @@ export function runForwardHere(ctx: InfluenceContext, req: EstimateRequest, corr
       t = stop - 1;
       if (hooks?.onProgress) hooks.onProgress(done / totalWork, `${estimator} ${Math.min(n, c0 + m)}/${n} rows`);
     }
+    } finally {
+      st.dispose?.();
+    }
     rows.forEach((r) => { rowSlot[r] = -1; });
   }
   const notes: string[] = [];
   if (lastOnly && model.kind === 'mlp') notes.push('δ restricted to the last layer (W2); influence through W1 is ignored.');
   if (correction === 'random') notes.push('own-term correction applied with probability 1/2 per appearance.');
-  return { estimator, rows: req.rows, snapshots, boundaries, cumulative, inWindow, chunkRows: chunk, notes };
+  if (req.accelerated && !accel && glm) notes.push('the float32 accelerator was not available on this thread; its rows were computed in float64.');
+  if (accel) notes.push(`${estimator === 'acc' ? 'ACC-SGD-IE' : 'SGD-IE'} state in ${accel.description} (float32; float64 elsewhere).`);
+  return { estimator, rows: req.rows, snapshots, boundaries, cumulative, inWindow, chunkRows: chunk, notes, ...(accel ? { accelerator: accel.id } : {}) };
 }
 
 /** What a request asks for, with defaults: queries, sorted eval steps, boundaries, and the steps run. */

@@ -10,6 +10,7 @@
 import type { FeatureMatrix } from '../data/types';
 import { selectRows } from '../linalg/features';
 import { rowGradsWithL2 } from '../model/objective';
+import type { Head } from '../model/head';
 import { type Exclusions, type Model, type ParamLayout, stackAxpy, stackDotAll, stackGet, stackScaleAdd } from '../model/types';
 
 /** Rows of the chunk present in the batch: δ_slot += (η/|S|)·∇ℓ_row(θ_t) for slot, slot + stride, … */
@@ -55,6 +56,21 @@ export interface ForwardState {
    * called between parts of the work and throws to cancel.
    */
   advance(steps: StepInput[], check?: () => void): void;
+  /** Release memory held outside the JS heap (an accelerator's tensors); the state is unusable after. */
+  dispose?(): void;
+}
+
+/**
+ * A faster, lower-precision home for the GLM state (e.g. float32 matrix products in tfjs's
+ * wasm backend), injected by the host through `Hooks.accelerator` so that src/core never
+ * loads it. Used only where `accelerates` says it pays (see forward.ts).
+ */
+export interface ForwardAccelerator {
+  /** What it is, for result notes and the worker protocol: 'tfjs-wasm' or 'tfjs-node'. */
+  readonly id: string;
+  /** A short description for notes, e.g. "float32 matrix products on tfjs's wasm backend". */
+  readonly description: string;
+  glmState(model: Model, head: Head, M: number, maxBatch: number): ForwardState;
 }
 
 /** Any model: stacks of M parameter vectors, one stacked HVP per step. */

@@ -91,7 +91,7 @@ export function estimateInParts(task: PartTask, ctx: InfluenceContext, req: Esti
   // Contiguous, nearly equal shares; this thread takes the first.
   const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * n) / parts));
   const reqs = bounds.slice(0, parts).map((a, i) => ({ ...req, rows: req.rows.slice(a, bounds[i + 1]) }));
-  return mergeParts(req.rows, workers.run(task, st, reqs, (r, h) => local(r, { ...h, workers: undefined }), hooks));
+  return mergeParts(req.rows, workers.run(task, st, reqs, (r, h) => local(r, { ...h, workers: undefined, accelerator: hooks?.accelerator }), hooks));
 }
 
 /** Concatenate per-row outputs of consecutive parts. */
@@ -119,5 +119,6 @@ export function mergeParts(rows: Int32Array, parts: EstimateResult[]): EstimateR
     inWindow: first.inWindow ? first.inWindow.map((_, k) => cat((r) => r.inWindow![k])!) : null,
     chunkRows: Math.max(...parts.map((p) => p.chunkRows)),
     notes: [...new Set(parts.flatMap((p) => p.notes)), `rows split over ${parts.length} threads.`],
+    ...(parts.some((p) => p.accelerator) ? { accelerator: parts.find((p) => p.accelerator)!.accelerator } : {}),
   };
 }

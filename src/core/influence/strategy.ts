@@ -147,7 +147,7 @@ export function screenAndRefine(ctx: InfluenceContext, input: StrategyInput, hoo
     const acc = accEstimator.estimate(
       ctx,
       { ...req, rows: Int32Array.from(refine, (i) => req.rows[i]), inWindow: false, self: true },
-      { shouldCancel: hooks.shouldCancel, onProgress: part(screen, total), workers: hooks.workers },
+      { shouldCancel: hooks.shouldCancel, onProgress: part(screen, total), workers: hooks.workers, accelerator: hooks.accelerator },
     );
     refine.forEach((row, q) => {
       infl[row] = acc.snapshots[0].queries[0][q];
@@ -155,6 +155,7 @@ export function screenAndRefine(ctx: InfluenceContext, input: StrategyInput, hoo
       r.cumulative.forEach((c, k) => { c[row] = acc.cumulative[k][q]; });
     });
     r.notes.push(...acc.notes);
+    if (acc.accelerator) r.accelerator = acc.accelerator;
   }
   r.snapshots[0].self = self;
 

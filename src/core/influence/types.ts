@@ -62,6 +62,11 @@ export interface EstimateRequest {
   seed?: number;
   /** Use the generic stacked state even where a structured one exists (tests, benchmarks). */
   genericState?: boolean;
+  /**
+   * Run the GLM state on `Hooks.accelerator` (float32). Set by `runForward` from the whole
+   * request before it is split over threads, so the path never depends on the thread count.
+   */
+  accelerated?: boolean;
   /** Step at which the state starts at zero (default 0); used for last-window-only runs. */
   startStep?: number;
 }
@@ -93,6 +98,8 @@ export interface EstimateResult {
   chunkRows: number;
   /** Notes on what was (not) computed. */
   notes: string[];
+  /** Id of the float32 accelerator that ran (part of) the estimate; absent = float64 throughout. */
+  accelerator?: string;
 }
 
 export interface Estimator {

@@ -94,7 +94,8 @@ export interface ScanResult {
   format: DataFormat;
   /** SHA-256 of the file's bytes. */
   contentHash: string;
-  settings: Settings & { learningRateUsed: number; modelUsed: 'softmax' | 'mlp' | 'linear'; estimatorUsed: EstimatorName };
+  /** acceleratorUsed: the float32 accelerator that computed influence ('tfjs-wasm' / 'tfjs-node'), null = float64 throughout. */
+  settings: Settings & { learningRateUsed: number; modelUsed: 'softmax' | 'mlp' | 'linear'; estimatorUsed: EstimatorName; acceleratorUsed?: string | null };
   /** Learning-rate search: each candidate and its validation loss (empty when the user fixed the rate). */
   lrSearch: { learningRate: number; valLoss: number }[];
   data: {

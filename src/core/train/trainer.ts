@@ -3,6 +3,7 @@
  * run can be replayed exactly with any rows removed. Records the trajectory the
  * estimators need and per-epoch train/validation metrics.
  */
+import type { ForwardAccelerator } from '../influence/forwardState';
 import type { RowWorkers } from '../influence/parallel';
 import { InputError, type FeatureMatrix } from '../data/types';
 import { allFinite } from '../linalg/dense';
@@ -27,6 +28,8 @@ export interface Hooks {
   shouldCancel?: () => boolean;
   /** Other threads the estimators may split rows across (absent = this thread only). */
   workers?: RowWorkers;
+  /** A float32 accelerator for the GLM forward state (absent = float64 JS only). */
+  accelerator?: ForwardAccelerator;
 }
 
 export function checkCancel(hooks: Hooks | undefined): void {
