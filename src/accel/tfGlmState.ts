@@ -172,46 +172,65 @@ export class TfGlmForwardState implements ForwardState {
     }
   }
 
+  /** The batch as dense float32 rows (b × d) and their transpose (d × b); outputs o (b × K), float64. */
+  private batchRows(Xb: FeatureMatrix, theta: Float64Array, o: Float64Array): { xs: Float32Array; xsT: Float32Array } {
+    const { k, d } = this;
+    const b = Xb.rows;
+    const xs = new Float32Array(b * d), xsT = new Float32Array(d * b);
+    const put = (i: number, a: number, v: number): void => {
+      xs[i * d + a] = v;
+      xsT[a * b + i] = v;
+      const base = a * k;
+      for (let c = 0; c < k; c++) o[i * k + c] += v * theta[base + c];
+    };
+    if (Xb.kind === 'dense') {
+      for (let i = 0; i < b; i++) for (let a = 0; a < d; a++) { const v = Xb.data[i * d + a]; if (v !== 0) put(i, a, v); }
+    } else {
+      for (let i = 0; i < b; i++) for (let q = Xb.indptr[i]; q < Xb.indptr[i + 1]; q++) put(i, Xb.indices[q], Xb.values[q]);
+    }
+    return { xs, xsT };
+  }
+
   private step(inp: StepInput): void {
     const { tf, k, kk, d, M, head, sigma, live, mean } = this;
     const { theta, Xb, yb, alpha, shrinkAll, shrinkOne, ex, forcing, l2 } = inp;
     const b = Xb.rows;
     if (b === 0) return;
-    const E = entries(Xb);
+    const N = M * kk;
     // Batch outputs, curvature and (for forcing rows) loss gradients, float64.
     const o = new Float64Array(b * k), curv = new Float64Array(b * k), grad = new Float64Array(b * k);
-    for (let i = 0; i < b; i++) {
-      for (let q = E.ptr[i]; q < E.ptr[i + 1]; q++) {
-        const v = E.val[q], base = E.idx[q] * k;
-        for (let c = 0; c < k; c++) o[i * k + c] += v * theta[base + c];
-      }
-      head.curvature(o, i * k, curv, i * k);
-    }
+    const { xs, xsT } = this.batchRows(Xb, theta, o);
+    for (let i = 0; i < b; i++) head.curvature(o, i * k, curv, i * k);
     for (let q = 0; q < forcing.count; q++) head.lossGrad(o, forcing.pos[q] * k, yb[forcing.pos[q]], grad, forcing.pos[q] * k);
-    const Rt = new Float32Array(b * kk * kk);
-    for (let i = 0; i < b; i++) this.curvatureMatrix(curv, i, Rt, i * kk * kk);
-
-    // Per-slot weight of the Hessian term (η/|S|)/c_j and shrinkage c_j (own-term exclusion changes both).
-    const gamma = new Float32Array(M * kk).fill(alpha / shrinkAll);
-    const coef = new Float64Array(M).fill(shrinkAll);
+    // The Hessian term's weight γ = (η/|S|)/c_j: common value folded into the curvature, and a
+    // per-row factor for slots whose own term is removed (their c_j differs).
+    const gammaAll = alpha / shrinkAll;
+    const ratio = shrinkAll / shrinkOne;
+    const rowScale = ex.count > 0 && ratio !== 1 ? new Float32Array(N).fill(1) : null;
+    const excluded = new Set<number>();
     for (let q = 0; q < ex.count; q++) {
-      const j = ex.model[q];
-      coef[j] = shrinkOne;
-      gamma.fill(alpha / shrinkOne, j * kk, (j + 1) * kk);
+      excluded.add(ex.model[q]);
+      rowScale?.fill(ratio, ex.model[q] * kk, (ex.model[q] + 1) * kk);
     }
+    // L2 shrinkage of this step into σ (a zero state keeps σ = 1).
     let small = false;
     for (let j = 0; j < M; j++) {
       if (live[j] === 0) continue;
-      sigma[j] *= coef[j];
+      sigma[j] *= excluded.has(j) ? shrinkOne : shrinkAll;
       if (Math.abs(sigma[j]) < RESCALE_BELOW) small = true;
     }
 
-    // Entries of W to change: own terms removed (value 0) and data forcing (−s_j·e_i), keyed by (row of T, batch row).
-    const fix = new Map<number, { removed: boolean; force: number }>();
-    for (let q = 0; q < ex.count; q++) {
-      for (let c = 0; c < kk; c++) fix.set((ex.model[q] * kk + c) * b + ex.pos[q], { removed: true, force: 0 });
-    }
-    const gIdx: number[] = [], gVal: number[] = [];
+    // Entries of W to change, keyed by (row of T, batch row): new value = old · mult − force.
+    // Own terms removed (mult 0); data forcing (η/|S|)/σ_j · e_i.
+    const fix = new Map<number, { mult: number; force: number }>();
+    const entry = (row: number, col: number): { mult: number; force: number } => {
+      const key = row * b + col;
+      let e = fix.get(key);
+      if (!e) { e = { mult: 1, force: 0 }; fix.set(key, e); }
+      return e;
+    };
+    for (let q = 0; q < ex.count; q++) for (let c = 0; c < kk; c++) entry(ex.model[q] * kk + c, ex.pos[q]).mult = 0;
+    // λθ forcing adds s_j·λ·θ̃_c to whole rows of T (θ̃: θ minus its class mean for softmax).
     const needTheta = l2 !== 0 && forcing.count > 0;
     const thetaRows = needTheta ? new Float32Array(kk * d) : null;
     const featMean = needTheta && mean ? new Float64Array(d) : null;
@@ -222,6 +241,10 @@ export class TfGlmForwardState implements ForwardState {
         for (let c = 0; c < kk; c++) thetaRows[c * d + a] = theta[a * k + c] - m;
       }
     }
+    const nForced = forcing.count * forcing.slots * kk;
+    const forcedRows = new Int32Array(needTheta ? nForced : 0);
+    const forcedAdd = new Float32Array(needTheta ? nForced * d : 0);
+    let nf = 0;
     for (let f = 0; f < forcing.count; f++) {
       const i = forcing.pos[f];
       for (let r = 0; r < forcing.slots; r++) {
@@ -229,54 +252,78 @@ export class TfGlmForwardState implements ForwardState {
         live[j] = 1;
         const s = alpha / sigma[j];
         for (let c = 0; c < kk; c++) {
-          const key = (j * kk + c) * b + i;
-          const cur = fix.get(key);
-          if (cur) cur.force = s * grad[i * k + c];
-          else fix.set(key, { removed: false, force: s * grad[i * k + c] });
-          if (thetaRows) { gIdx.push(j * kk + c, c); gVal.push(-s * l2); }
+          entry(j * kk + c, i).force = s * grad[i * k + c];
+          if (thetaRows) {
+            forcedRows[nf] = j * kk + c;
+            const sl = s * l2;
+            for (let a = 0; a < d; a++) forcedAdd[nf * d + a] = sl * thetaRows[c * d + a];
+            nf++;
+          }
         }
         if (featMean) for (let a = 0; a < d; a++) mean![j * d + a] += s * l2 * featMean[a];
       }
     }
-    const fixIdx = new Int32Array(2 * fix.size), removed = new Float32Array(fix.size), force = new Float32Array(fix.size);
+    const nFix = fix.size;
+    const fixIdx = new Int32Array(2 * nFix), mult = new Float32Array(nFix), force = new Float32Array(nFix);
     let at = 0;
     for (const [key, v] of fix) {
       fixIdx[2 * at] = Math.floor(key / b);
       fixIdx[2 * at + 1] = key % b;
-      removed[at] = v.removed ? 1 : 0;
+      mult[at] = v.mult;
       force[at] = v.force;
       at++;
     }
 
-    const xs = denseRows(E, b, d, false);
-    const xsT = denseRows(E, b, d, true);
     this.replace(tf.tidy(() => {
+      // Uᵀ = T · X_Sᵀ (every state row against every batch row).
       const Ut = tf.matMul(this.T, tf.tensor2d(xsT, [d, b]));
       let W: TF.Tensor2D;
-      if (kk === 1) W = tf.mul(Ut, tf.tensor2d(Rt, [1, b]));
-      else {
-        // (M, kk, b) → (b, M, kk) · R_iᵀ → back to (M·kk, b).
+      if (kk === 1) {
+        const r = new Float32Array(b);
+        this.curvatureMatrices(curv, b, gammaAll, r);
+        W = tf.mul(Ut, tf.tensor2d(r, [1, b]));
+      } else if (this.reduced) {
+        // Softmax, reduced: (Âu)_c = p_c·(u_c − s) with s = Σ_c' (p_c' − p_K)·u_c' (K the dropped
+        // class), so with U viewed as (M, kk, b): W = γ·P ⊙ (U − Σ_c' Pd ⊙ U).
+        const P = new Float32Array(kk * b), Pd = new Float32Array(kk * b);
+        for (let i = 0; i < b; i++) {
+          const last = curv[i * k + k - 1];
+          for (let c = 0; c < kk; c++) { P[c * b + i] = gammaAll * curv[i * k + c]; Pd[c * b + i] = curv[i * k + c] - last; }
+        }
+        const U3 = tf.reshape(Ut, [M, kk, b]);
+        const sum = tf.sum(tf.mul(U3, tf.tensor3d(Pd, [1, kk, b])), 1, true);
+        W = tf.reshape(tf.mul(tf.sub(U3, sum), tf.tensor3d(P, [1, kk, b])), [N, b]);
+      } else {
+        // Any other head: the curvature as kk × kk matrices, (M, kk, b) → (b, M, kk) · R_iᵀ → back.
+        const R = new Float32Array(b * kk * kk);
+        this.curvatureMatrices(curv, b, gammaAll, R);
         const Ub = tf.transpose(tf.reshape(Ut, [M, kk, b]), [2, 0, 1]);
-        const HU = tf.matMul(Ub, tf.tensor3d(Rt, [b, kk, kk]));
-        W = tf.reshape(tf.transpose(HU, [1, 2, 0]), [M * kk, b]);
+        const HU = tf.matMul(Ub, tf.tensor3d(R, [b, kk, kk]));
+        W = tf.reshape(tf.transpose(HU, [1, 2, 0]), [N, b]);
       }
-      W = tf.mul(W, tf.tensor2d(gamma, [M * kk, 1]));
-      if (fix.size > 0) {
-        const idx = tf.tensor2d(fixIdx, [fix.size, 2], 'int32');
-        // New value = (removed ? 0 : W) − force, applied as W + scatter(new − W).
-        const old = tf.gatherND(W, idx) as TF.Tensor1D;
-        const delta = tf.sub(tf.neg(tf.mul(old, tf.tensor1d(removed))), tf.tensor1d(force));
-        W = tf.add(W, tf.scatterND(idx, delta, [M * kk, b]));
+      if (rowScale) W = tf.mul(W, tf.tensor2d(rowScale, [N, 1]));
+      if (nFix > 0) {
+        const idx = tf.tensor2d(fixIdx, [nFix, 2], 'int32');
+        const updated = tf.sub(tf.mul(tf.gatherND(W, idx), tf.tensor1d(mult)), tf.tensor1d(force));
+        W = tf.tensorScatterUpdate(W, idx, updated);
       }
-      let rhs: TF.Tensor2D = tf.tensor2d(xs, [b, d]);
-      if (thetaRows && gIdx.length > 0) {
-        const G = tf.scatterND(tf.tensor2d(Int32Array.from(gIdx), [gIdx.length / 2, 2], 'int32'), tf.tensor1d(Float32Array.from(gVal)), [M * kk, kk]) as TF.Tensor2D;
-        W = tf.concat([W, G], 1);
-        rhs = tf.concat([rhs, tf.tensor2d(thetaRows, [kk, d])], 0);
+      // T ← T − W · X_S, then the λθ forcing on the forced rows.
+      let next: TF.Tensor2D = tf.sub(this.T, tf.matMul(W, tf.tensor2d(xs, [b, d])));
+      if (nf > 0) {
+        const rows = tf.tensor1d(forcedRows, 'int32');
+        const sum = tf.add(tf.gather(next, rows), tf.tensor2d(forcedAdd, [nf, d]));
+        next = tf.tensorScatterUpdate(next, tf.reshape(rows, [nf, 1]), sum);
       }
-      return tf.sub(this.T, tf.matMul(W, rhs));
+      return next;
     }));
     if (small) this.rescale();
+  }
+
+  /** Curvature of every batch row as kk × kk matrices (transposed, see `curvatureMatrix`), times γ. */
+  private curvatureMatrices(curv: Float64Array, b: number, gamma: number, out: Float32Array): void {
+    const per = this.kk * this.kk;
+    for (let i = 0; i < b; i++) this.curvatureMatrix(curv, i, out, i * per);
+    for (let q = 0; q < out.length; q++) out[q] *= gamma;
   }
 
   /** Fold tiny σ_j into T (and the mean part) so that T stays far from float32 overflow. */

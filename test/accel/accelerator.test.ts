@@ -10,6 +10,8 @@ import { runForward, windowBoundaries } from '../../src/core/influence';
 import { runForwardHere } from '../../src/core/influence/forward';
 import type { ForwardAccelerator } from '../../src/core/influence/forwardState';
 import type { EstimateRequest } from '../../src/core/influence/types';
+import { estimateInParts } from '../../src/core/influence/parallel';
+import { createRowWorkers } from '../../src/parallel/rowWorkers';
 import { maxAbs, maxAbsDiff, problem } from '../core/influence/fixtures';
 
 /** float32 rounding (6e-8) amplified over a few dozen steps of the recursion. */
@@ -77,6 +79,24 @@ describe('float32 accelerator (tfjs wasm)', () => {
       assert.deepEqual(part.cumulative, whole.cumulative);
       assert.deepEqual(part.inWindow, whole.inWindow);
     }
+  });
+
+  it('threads and repeated runs give bit-identical results (each helper thread loads its own wasm instance)', () => {
+    const { ctx, all } = problem({ kind: 'softmax', epochs: 4, n: 96 });
+    const req: EstimateRequest = { rows: all, self: true, inWindow: true, boundaries: windowBoundaries({ windows: 2 }, ctx.traj.stepsPerEpoch, 4) };
+    // Force the accelerated path on this small problem by deciding for it, as runForward does for big ones.
+    const one = runForwardHere(ctx, { ...req, accelerated: true }, 'full', 'acc', { accelerator: accel });
+    const again = runForwardHere(ctx, { ...req, accelerated: true }, 'full', 'acc', { accelerator: accel });
+    assert.deepEqual(again.snapshots, one.snapshots);
+    const workers = createRowWorkers(3, { minWork: 0 })!;
+    const split = estimateInParts({ kind: 'forward', correction: 'full', estimator: 'acc' }, ctx, { ...req, accelerated: true }, { workers, accelerator: accel },
+      (r, h) => runForwardHere(ctx, r, 'full', 'acc', h));
+    assert.ok(split.notes.some((n) => n.includes('split over 3 threads')), split.notes.join(' '));
+    assert.equal(split.accelerator, 'tfjs-wasm');
+    assert.ok(!split.notes.some((n) => n.includes('not available')), 'every helper loaded the accelerator');
+    assert.deepEqual(split.snapshots, one.snapshots);
+    assert.deepEqual(split.cumulative, one.cumulative);
+    assert.deepEqual(split.inWindow, one.inWindow);
   });
 
   it('runForward takes the accelerator only for dense data with enough work', () => {
