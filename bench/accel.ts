@@ -1,7 +1,7 @@
 /**
  * The float32 accelerator against the float64 JS kernels, measured in one run:
  *
- *   node --import tsx bench/accel.ts [--quick] [--out bench/accel]
+ *   npm run bench:accel [-- --quick] [-- --out bench/accel]   (also a section of npm run bench)
  *
  * For each dense dataset: train once (the bench protocol: softmax, η = 0.1, batch 32,
  * λ = 1e-3, 20 epochs), then run ACC-SGD-IE (val-loss influence + self-influence) on the same
@@ -29,7 +29,7 @@ interface Plan { name: string; data: string | { gen: GeneratedSpec }; rows?: num
 
 interface Agreement { pearson: number; spearman: number; kendall: number; top10: number; maxRel: number }
 
-interface Row {
+export interface AccelRow {
   name: string; n: number; d: number; K: number; density: number; rows: number; T: number;
   f64Ms: number; f32Ms: number; speedup: number;
   /** State-product FLOPs of the float32 run: T·4·b·d·M·kk (two dense products per step). */
@@ -86,10 +86,19 @@ function wasmPeak(): number {
 
 const fmt = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : String(x));
 
-async function main(): Promise<void> {
-  const quick = process.argv.includes('--quick');
-  const outArg = process.argv.indexOf('--out');
-  const out = outArg > 0 ? process.argv[outArg + 1] : 'bench/accel';
+export interface AccelThreads { name: string; ms1: number; ms2: number; speedup: number; bitIdentical: boolean }
+
+export interface AccelResults {
+  date: string;
+  quick: boolean;
+  /** tfjs wasm matMul peak, float32 GFLOP/s, measured in the same run. */
+  wasmPeakGflops: number;
+  protocol: typeof PROTOCOL;
+  rows: AccelRow[];
+  threads: AccelThreads | null;
+}
+
+export async function measureAccelerator(quick: boolean): Promise<AccelResults> {
   const load = await loadAccelerator('wasm');
   if (!load.accelerator) throw new Error(`no accelerator: ${load.note}`);
   const accel = load.accelerator;
@@ -100,10 +109,12 @@ async function main(): Promise<void> {
       { name: 'breast_cancer', data: 'breast_cancer' },
       { name: 'ionosphere', data: 'ionosphere' },
       { name: 'wine', data: 'wine' },
+      { name: 'soybean', data: 'soybean' },
+      { name: 'spam-2k', data: 'spam-2k', rows: 200 },
       { name: 'generated-20000x100', data: { gen: { rows: 20000, features: 100, classes: 2, seed: 1 } }, rows: 1024 },
       { name: 'generated-5000x200-4', data: { gen: { rows: 5000, features: 200, classes: 4, seed: 1 } }, rows: 512 },
     ];
-  const rows: Row[] = [];
+  const rows: AccelRow[] = [];
   for (const plan of plans) {
     const { ctx, K } = context(plan);
     const tracked = spacedRows(ctx.X.rows, plan.rows);
@@ -127,10 +138,11 @@ async function main(): Promise<void> {
   }
 
   // Both cores, each helper thread with its own wasm instance (the product's path).
-  let threads: { name: string; ms1: number; ms2: number; speedup: number; bitIdentical: boolean } | null = null;
+  let threads: AccelThreads | null = null;
   const workers = createRowWorkers(2, { minWork: 0 });
   if (workers && !quick) {
-    const { ctx } = context(plans[3]);
+    const big = plans.find((p) => p.name === 'generated-20000x100')!;
+    const { ctx } = context(big);
     const req: EstimateRequest = { rows: spacedRows(ctx.X.rows, 1024), self: true, memoryBudgetMiB: 1024 };
     let t0 = performance.now();
     const one = runForward(ctx, req, 'full', 'acc', { accelerator: accel });
@@ -139,12 +151,19 @@ async function main(): Promise<void> {
     const two = runForward(ctx, req, 'full', 'acc', { accelerator: accel, workers });
     const ms2 = performance.now() - t0;
     const same = one.snapshots[0].queries[0].every((v, i) => Object.is(v, two.snapshots[0].queries[0][i])) && one.snapshots[0].self!.every((v, i) => Object.is(v, two.snapshots[0].self![i]));
-    threads = { name: plans[3].name, ms1, ms2, speedup: ms1 / ms2, bitIdentical: same };
+    threads = { name: big.name, ms1, ms2, speedup: ms1 / ms2, bitIdentical: same };
   }
+  return { date: new Date().toISOString(), quick, wasmPeakGflops: peak, protocol: PROTOCOL, rows, threads };
+}
+
+/** The Markdown section (a heading of the given level, the table, the thread figure). */
+export function accelMarkdown(r: AccelResults, level = '#'): string {
+  const { quick, rows, threads } = r;
+  const peak = r.wasmPeakGflops;
 
   const L: string[] = [];
-  L.push('# Float32 accelerator (tfjs wasm) vs float64 JS kernels', '');
-  L.push(`Measured ${new Date().toISOString()} by \`npm run bench:accel\`${quick ? ' (--quick)' : ''}. tfjs wasm matMul peak this run: **${fmt(peak, 1)} GFLOP/s** (float32, SIMD, one thread; square products 256–1024). ` +
+  L.push(`${level} Float32 accelerator (tfjs wasm) vs float64 JS kernels`, '');
+  L.push(`Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC${quick ? ' (--quick)' : ''}. tfjs wasm matMul peak this run: **${fmt(peak, 1)} GFLOP/s** (float32, SIMD, one thread; square products 256–1024). ` +
     `Protocol: softmax, η = ${PROTOCOL.learningRate}, batch ${PROTOCOL.batchSize}, λ = ${PROTOCOL.l2}, ${PROTOCOL.epochs} epochs; ACC-SGD-IE (val-loss influence and self-influence) on the same rows both ways, one thread. ` +
     'GFLOP = T·4·b·d·M·(K−1), the two dense state products per step. "auto" = whether the product picks the accelerator for all rows of this set (dense and enough work; see `acceleratorFor`).', '');
   L.push('| dataset | n × d, K | density | rows | float64 | float32 | speed-up | GFLOP/s | of wasm peak | auto | val: Pearson / Spearman / Kendall / top-10 / max rel. diff | self: Pearson / Spearman / Kendall / top-10 / max rel. diff |');
@@ -156,9 +175,24 @@ async function main(): Promise<void> {
   if (threads) {
     L.push('', `Two threads (each helper loads its own wasm instance), ${threads.name}, 1024 rows, accelerated: ${fmt(threads.ms1 / 1000, 2)} s → ${fmt(threads.ms2 / 1000, 2)} s (${fmt(threads.speedup, 2)}×); results ${threads.bitIdentical ? 'bit-identical' : 'NOT bit-identical'} to one thread.`);
   }
-  writeFileSync(`${out}.md`, `${L.join('\n')}\n`);
-  writeFileSync(`${out}.json`, `${JSON.stringify({ date: new Date().toISOString(), quick, wasmPeakGflops: peak, protocol: PROTOCOL, rows, threads }, null, 2)}\n`);
-  process.stdout.write(`${L.join('\n')}\n`);
+  return `${L.join('\n')}\n`;
 }
 
-main().catch((e: unknown) => { process.stderr.write(`${(e as Error)?.stack ?? e}\n`); process.exit(1); });
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const outArg = process.argv.indexOf('--out');
+  const r = await measureAccelerator(quick);
+  // --json: one JSON line on stdout for bench/run.ts; otherwise the report files.
+  if (process.argv.includes('--json')) {
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+    return;
+  }
+  const out = outArg > 0 ? process.argv[outArg + 1] : 'bench/accel';
+  writeFileSync(`${out}.md`, accelMarkdown(r));
+  writeFileSync(`${out}.json`, `${JSON.stringify(r, null, 2)}\n`);
+  process.stdout.write(accelMarkdown(r));
+}
+
+if (process.argv[1] && /accel\.ts$/.test(process.argv[1])) {
+  main().catch((e: unknown) => { process.stderr.write(`${(e as Error)?.stack ?? e}\n`); process.exit(1); });
+}

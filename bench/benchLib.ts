@@ -4,6 +4,8 @@
  * least-squares exponent on log-log axes and the scaling SVG. Nothing here times or
  * spawns anything, so the unit tests in test/bench/ exercise it directly.
  */
+import type { AccelResults } from './accel';
+
 
 /** Relative worsening at or above which `--compare` flags a figure. */
 export const REGRESSION_THRESHOLD = 0.2;
@@ -232,6 +234,8 @@ export interface BenchResults {
   threads: { engine: number; note: string };
   /** The same phase timed with 1 and with 2 threads. */
   threadScaling: { dataset: string; phase: 'acc' | 'loo'; rows: number; threadsAsked: number; threadsUsed: number; ms1: number; ms2: number; speedup: number; cpuOverWall2: number }[];
+  /** bench/accel.ts: the float32 accelerator against float64 on the same rows (absent with --no-accel). */
+  accelerator?: AccelResults | null;
   /**
    * Kernels: js-gemmNN-f64 (the engine's), js-regblock-f64, their float32 twins, tfjs-wasm,
    * tfjs-cpu. f64 / f32 = the best peak over the kernels of that precision; f64 is the
@@ -276,6 +280,11 @@ export function figuresOf(r: BenchResults): Figure[] {
   }
   for (const [k, v] of Object.entries(r.scaling.exponents)) add(`scaling/exponent/${k}`, v, '', 'lower');
   for (const t of r.threadScaling ?? []) add(`threads/${t.dataset}/${t.phase}/speedup`, t.speedup, '×', 'higher');
+  for (const a of r.accelerator?.rows ?? []) {
+    add(`accel/${a.name}/speedup`, a.speedup, '×', 'higher');
+    add(`accel/${a.name}/ofWasmPeak`, a.ofWasmPeak, '', 'higher');
+  }
+  if (r.accelerator?.threads) add(`accel/threads/speedup`, r.accelerator.threads.speedup, '×', 'higher');
   if (r.editor) for (const [k, v] of Object.entries(r.editor)) add(`editor/${k}`, v, 'ms', 'lower', 2);
   if (r.server) for (const [k, v] of Object.entries(r.server)) add(`server/${k}`, v, 'ms', 'lower', 5);
   return f;

@@ -37,6 +37,7 @@ import {
   accFlops, type BenchResults, compareFigures, type CostShape, type DatasetResult, figuresOf, FLOP_FORMULAS, fitExponent,
   formatComparison, looFlops, type Panel, type PhaseResult, type ScalingPoint, scalingSvg, sgdIeFlops, trainFlops, validateResults,
 } from './benchLib';
+import { accelMarkdown, type AccelResults } from './accel';
 import type { PeakArgs, PeakOutput, ShapeSpec } from './peak';
 import type { GeneratedSpec, PhaseArgs, PhaseName, PhaseOutput } from './phase';
 
@@ -315,6 +316,8 @@ export function renderMarkdown(r: BenchResults): string {
     L.push('');
   }
 
+  if (r.accelerator) L.push(accelMarkdown(r.accelerator, '##'));
+
   L.push('## Editor and server (from bench/editor.ts and bench/server.ts)', '');
   L.push('| figure | ms |', '|---|---:|');
   for (const [k, v] of Object.entries(r.editor ?? {})) L.push(`| editor: ${k} | ${f1(v)} |`);
@@ -412,6 +415,14 @@ function main(): void {
     const one = phase(plan, d.data, ph, rows, 1), two = phase(plan, d.data, ph, rows, 2);
     return { dataset, phase: ph, rows: one.rowsTimed, threadsAsked: 2, threadsUsed: two.threadsUsed, ms1: one.ms, ms2: two.ms, speedup: one.ms / two.ms, cpuOverWall2: two.cpuMs / two.ms };
   });
+  let accelerator: AccelResults | null = null;
+  if (!has('no-accel')) {
+    log('float32 accelerator (tfjs wasm) against float64 on the same rows');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO, 'bench', 'accel.ts'), '--json', ...(plan.mode === 'quick' ? ['--quick'] : [])], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (r.status !== 0) throw new Error(`bench/accel.ts failed (exit ${r.status ?? r.signal}):\n${r.stderr}`);
+    const lines = r.stdout.trim().split('\n');
+    accelerator = JSON.parse(lines[lines.length - 1]) as AccelResults;
+  }
   const editor = editorFigures(plan.editor && !has('no-editor'), notes);
   const server = serverFigures(has('all'), notes);
 
@@ -430,6 +441,7 @@ function main(): void {
     protocol: { ...PROTOCOL, epochs: plan.epochs, model: 'softmax regression' },
     threads: { engine: THREADS, note: THREADS > 1 ? `estimators may split rows over ${THREADS} worker threads (when the work is large enough)` : 'estimators on one thread (--threads N to change); the thread table below measures 2' },
     threadScaling,
+    accelerator,
     peak,
     datasets,
     scaling: { fixedFeatures: sc.features, fixedN: sc.fixedN, trackedRows: sc.trackedRows, byN, byP, exponents: scalingExponents(byN, byP) },
