@@ -136,7 +136,9 @@ export class ComputeFlow {
     this.onResult(key, response.result);
     const flagged = response.result.flaggedCount;
     const a = response.result.approximation;
+    const f32 = response.result.settings.acceleratorUsed;
     const extra = (a ? ` Screened by SGD-IE; ${formatCount(a.refinedRows)} of ${formatCount(a.screenedRows)} rows refined by ACC-SGD-IE (compute budget).` : '') +
+      (f32 ? ` Influence state in float32 (${f32}).` : '') +
       (entry.tooLargeForEditor ? ' See the Flagged Rows view.' : '');
     vscode.window.setStatusBarMessage(`Influence Lens: ${formatCount(flagged)} row${flagged === 1 ? '' : 's'} flagged in ${baseName(vscode.Uri.parse(key).path)}.${extra}`, 5000);
     for (const w of response.result.warnings) void vscode.window.showWarningMessage(`Influence Lens: ${w}`);

@@ -274,7 +274,8 @@ export function toViewPayload(result: ScanResult & { windowFaithfulness?: Window
     task: result.data.task,
     labelColumn: result.data.labelColumn,
     classes: result.data.classes,
-    estimator: result.settings.estimatorUsed,
+    // The float32 path is named next to the estimator, so the view says how the numbers were computed.
+    estimator: result.settings.acceleratorUsed ? `${result.settings.estimatorUsed} (float32, ${result.settings.acceleratorUsed})` : result.settings.estimatorUsed,
     epochs: result.metrics.epochs,
     valLoss: result.metrics.valLoss,
     valAccuracy: result.metrics.valAccuracy,

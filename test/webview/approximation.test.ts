@@ -48,3 +48,12 @@ test('a verification block from a screened-and-refined scan is accepted', () => 
   assert.ok(isVerificationBlock(block));
   assert.ok(!isVerificationBlock({ ...block, estimator: 'magic' }));
 });
+
+test('a float32 scan names its accelerator next to the estimator in the view; a float64 one does not', () => {
+  const scan = syntheticScan({ rows: 10, windows: 2 });
+  assert.equal(decodeViewPayload(toViewPayload(scan)).estimator, scan.settings.estimatorUsed);
+  scan.settings.acceleratorUsed = 'tfjs-wasm';
+  const m = parseHostMessage(structuredClone({ type: 'result', docUri: 'file:///d.csv', payload: toViewPayload(scan), reviewed: [] }));
+  assert.ok(m && m.type === 'result', 'the payload passes the page-side validation');
+  assert.equal(decodeViewPayload(m.payload).estimator, `${scan.settings.estimatorUsed} (float32, tfjs-wasm)`);
+});
