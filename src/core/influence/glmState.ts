@@ -51,6 +51,12 @@ export function uniformRows(E: RowEntries, b: number): boolean {
   return true;
 }
 
+/** idx[from … to) strictly increasing. */
+function increasing(idx: Int32Array, from: number, to: number): boolean {
+  for (let q = from + 1; q < to; q++) if (idx[q] <= idx[q - 1]) return false;
+  return true;
+}
+
 /** One step's batch data, computed once and used by every panel. */
 interface Prepared {
   inp: StepInput;
@@ -58,7 +64,10 @@ interface Prepared {
   rows: RowEntries;
   /** All rows store the same features (see `uniformRows`). */
   uniform: boolean;
-  cols: ColEntries;
+  /** … and no feature twice (then the update may take four features at a time). */
+  distinctUniform: boolean;
+  /** The entries by feature, for the update (null when `distinctUniform`: it reads the rows). */
+  cols: ColEntries | null;
   /** Curvature state and loss gradient (forcing rows only) of each batch row at θ_t: b × K. */
   curv: Float64Array;
   grad: Float64Array;
@@ -192,6 +201,53 @@ export function scatterCols(C: ColEntries, S: Float64Array, base: number, pw: nu
   }
 }
 
+/**
+ * `scatterCols` for a uniform batch (every row stores the features idx[0 … nnz) in the same
+ * order): four features × four columns per pass, each starting from the stored entry and
+ * subtracting the rows' terms in row order, as `scatterCols` does, so the same numbers.
+ */
+export function scatterUniform(b: number, nnz: number, idx: Int32Array, val: Float64Array, S: Float64Array, base: number, pw: number, U: Float64Array): void {
+  let q = 0;
+  for (; q + 3 < nnz; q += 4) {
+    const d0 = base + idx[q] * pw, d1 = base + idx[q + 1] * pw, d2 = base + idx[q + 2] * pw, d3 = base + idx[q + 3] * pw;
+    let c = 0;
+    for (; c + 3 < pw; c += 4) {
+      let s00 = S[d0 + c], s01 = S[d0 + c + 1], s02 = S[d0 + c + 2], s03 = S[d0 + c + 3];
+      let s10 = S[d1 + c], s11 = S[d1 + c + 1], s12 = S[d1 + c + 2], s13 = S[d1 + c + 3];
+      let s20 = S[d2 + c], s21 = S[d2 + c + 1], s22 = S[d2 + c + 2], s23 = S[d2 + c + 3];
+      let s30 = S[d3 + c], s31 = S[d3 + c + 1], s32 = S[d3 + c + 2], s33 = S[d3 + c + 3];
+      for (let i = 0, r = q, u = c; i < b; i++, r += nnz, u += pw) {
+        const u0 = U[u], u1 = U[u + 1], u2 = U[u + 2], u3 = U[u + 3];
+        const v0 = val[r], v1 = val[r + 1], v2 = val[r + 2], v3 = val[r + 3];
+        s00 -= v0 * u0; s01 -= v0 * u1; s02 -= v0 * u2; s03 -= v0 * u3;
+        s10 -= v1 * u0; s11 -= v1 * u1; s12 -= v1 * u2; s13 -= v1 * u3;
+        s20 -= v2 * u0; s21 -= v2 * u1; s22 -= v2 * u2; s23 -= v2 * u3;
+        s30 -= v3 * u0; s31 -= v3 * u1; s32 -= v3 * u2; s33 -= v3 * u3;
+      }
+      S[d0 + c] = s00; S[d0 + c + 1] = s01; S[d0 + c + 2] = s02; S[d0 + c + 3] = s03;
+      S[d1 + c] = s10; S[d1 + c + 1] = s11; S[d1 + c + 2] = s12; S[d1 + c + 3] = s13;
+      S[d2 + c] = s20; S[d2 + c + 1] = s21; S[d2 + c + 2] = s22; S[d2 + c + 3] = s23;
+      S[d3 + c] = s30; S[d3 + c + 1] = s31; S[d3 + c + 2] = s32; S[d3 + c + 3] = s33;
+    }
+    for (; c < pw; c++) {
+      let s0 = S[d0 + c], s1 = S[d1 + c], s2 = S[d2 + c], s3 = S[d3 + c];
+      for (let i = 0, r = q, u = c; i < b; i++, r += nnz, u += pw) {
+        const uv = U[u];
+        s0 -= val[r] * uv; s1 -= val[r + 1] * uv; s2 -= val[r + 2] * uv; s3 -= val[r + 3] * uv;
+      }
+      S[d0 + c] = s0; S[d1 + c] = s1; S[d2 + c] = s2; S[d3 + c] = s3;
+    }
+  }
+  for (; q < nnz; q++) {
+    const dst = base + idx[q] * pw;
+    for (let c = 0; c < pw; c++) {
+      let sv = S[dst + c];
+      for (let i = 0, r = q, u = c; i < b; i++, r += nnz, u += pw) sv -= val[r] * U[u];
+      S[dst + c] = sv;
+    }
+  }
+}
+
 export class GlmForwardState implements ForwardState {
   private readonly k: number;
   /** Stored outputs per feature: K − 1 for softmax (zero-sum part), K = 1 for regression. */
@@ -210,6 +266,8 @@ export class GlmForwardState implements ForwardState {
   private readonly U: Float64Array;
   private readonly u: Float64Array;
   private readonly hu: Float64Array;
+  /** Softmax with two classes: the curvature takes `binaryCurvature`. */
+  private readonly binary: boolean;
 
   constructor(model: Model, private readonly head: Head, readonly M: number, maxBatch: number) {
     this.k = model.k;
@@ -225,6 +283,7 @@ export class GlmForwardState implements ForwardState {
     this.U = new Float64Array(maxBatch * this.panel * this.kk);
     this.u = new Float64Array(this.k);
     this.hu = new Float64Array(this.k);
+    this.binary = head.kind === 'softmax' && this.k === 2;
   }
 
   /** Index of entry (feature a, slot j, reduced output 0) in D̃. */
@@ -337,10 +396,12 @@ export class GlmForwardState implements ForwardState {
       }
       head.curvature(o, i * k, curv, i * k);
     }
+    const uniform = uniformRows(rowsE, b);
+    const distinctUniform = uniform && increasing(idx, ptr[0], ptr[1]);
     const f = inp.forcing;
     for (let q = 0; q < f.count; q++) head.lossGrad(o, f.pos[q] * k, yb[f.pos[q]], grad, f.pos[q] * k);
     return {
-      inp, b, rows: rowsE, uniform: uniformRows(rowsE, b), cols: byColumn(rowsE, b), curv, grad,
+      inp, b, rows: rowsE, uniform, distinctUniform, cols: distinctUniform ? null : byColumn(rowsE, b), curv, grad,
       fPos: f.pos.slice(0, f.count), fSlot: f.slot.slice(0, f.count),
       theta: inp.l2 !== 0 && f.count > 0 ? theta.slice() : theta,
     };
@@ -356,6 +417,28 @@ export class GlmForwardState implements ForwardState {
       check?.();
       const j1 = Math.min(this.M, j0 + this.panel);
       for (const P of prepared) this.panelStep(P, j0, j1);
+    }
+  }
+
+  /**
+   * `applyCurvature` for binary softmax (one stored output z per slot, u = (z, −z)) over every
+   * batch row, with the head's hess written out: the same operations in the same order.
+   */
+  private binaryCurvature(curv: Float64Array, b: number, U: Float64Array, pw: number, j0: number, j1: number): void {
+    const { gamma } = this;
+    for (let i = 0; i < b; i++) {
+      const p0 = curv[2 * i], p1 = curv[2 * i + 1];
+      for (let j = j0, at = i * pw; j < j1; j++, at++) {
+        const u0 = U[at];
+        let sum = 0;
+        sum += u0;
+        const u1 = -sum;
+        let pu = 0;
+        pu += p0 * u0;
+        pu += p1 * u1;
+        const h0 = p0 * (u0 - pu);
+        U[at] = gamma[j] * h0;
+      }
     }
   }
 
@@ -394,14 +477,16 @@ export class GlmForwardState implements ForwardState {
     }
     // U = X_S · D̃[:, panel]; then W = γ_j · Â_i u_ij, in place.
     gatherRows(b, ptr, idx, val, S, base, pw, U, P.uniform);
-    for (let i = 0; i < b; i++) this.applyCurvature(curv, i, U, i * pw, j0, j1);
+    if (this.binary) this.binaryCurvature(curv, b, U, pw, j0, j1);
+    else for (let i = 0; i < b; i++) this.applyCurvature(curv, i, U, i * pw, j0, j1);
     // Own-term exclusions that fall in this panel.
     for (let q = 0; q < ex.count; q++) {
       const j = ex.model[q];
       if (j >= j0 && j < j1) U.fill(0, ex.pos[q] * pw + (j - j0) * kk, ex.pos[q] * pw + (j - j0 + 1) * kk);
     }
     // D̃[:, panel] −= X_Sᵀ · W, feature by feature.
-    scatterCols(P.cols, S, base, pw, U);
+    if (P.distinctUniform) scatterUniform(b, ptr[1], idx, val, S, base, pw, U);
+    else scatterCols(P.cols!, S, base, pw, U);
     // σ_j ← c_j σ_j (a zero state stays zero and keeps σ = 1).
     let small = false;
     for (let j = j0; j < j1; j++) {

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { looEstimator, replayWithout, runForward, windowBoundaries } from '../../../src/core/influence';
 import type { EstimateRequest } from '../../../src/core/influence/types';
-import { gatherRows, uniformRows } from '../../../src/core/influence/glmState';
+import { byColumn, entries, gatherRows, GlmForwardState, scatterCols, scatterUniform, uniformRows } from '../../../src/core/influence/glmState';
+import type { StepInput } from '../../../src/core/influence/forwardState';
+import { createModel } from '../../../src/core/model';
 import { maxAbs, maxAbsDiff, problem } from './fixtures';
 
 /** Two summation orders of the same recursion over a few dozen steps. */
@@ -111,5 +113,53 @@ describe('panel kernels', () => {
       gatherRows(b, ptr, idx, val, S, 5, pw, blocked, true);
       assert.deepEqual(blocked, rowWise, `b=${b} nnz=${nnz} pw=${pw}`);
     }
+  });
+
+  it('the four-feature update of dense batches equals the feature-by-feature update bit for bit', () => {
+    let seed = 11;
+    const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+    for (const [b, nnz, pw] of [[7, 5, 10], [32, 31, 64], [4, 3, 3], [9, 12, 17], [3, 8, 1]]) {
+      const d = nnz + 3;
+      const ptr = Int32Array.from({ length: b + 1 }, (_, i) => i * nnz);
+      const idx = new Int32Array(b * nnz), val = new Float64Array(b * nnz);
+      // Features 1, 2, 4, … (gaps between them), the same in every row.
+      for (let i = 0; i < b; i++) for (let q = 0; q < nnz; q++) { idx[i * nnz + q] = q + 1 + (q >> 1); val[i * nnz + q] = rnd(); }
+      const dd = d + nnz;
+      const S0 = Float64Array.from({ length: dd * pw + 5 }, rnd);
+      const U = Float64Array.from({ length: b * pw }, rnd);
+      const byFeature = S0.slice(), blocked = S0.slice();
+      scatterCols(byColumn({ idx, val, ptr }, b), byFeature, 5, pw, U);
+      scatterUniform(b, nnz, idx, val, blocked, 5, pw, U);
+      assert.deepEqual(blocked, byFeature, `b=${b} nnz=${nnz} pw=${pw}`);
+      assert.notDeepEqual(blocked, S0);
+    }
+  });
+
+  it('binary softmax: the written-out curvature equals the head\'s hess bit for bit (state after many steps)', () => {
+    let seed = 5;
+    const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+    const d = 6, b = 8, M = 70, model = createModel({ kind: 'softmax', d, classes: 2, task: 'classification', hiddenUnits: 4, activation: 'tanh' });
+    const states = [new GlmForwardState(model, model.glmHead!, M, b), new GlmForwardState(model, model.glmHead!, M, b)];
+    // The second state takes the general path (head.hess per slot).
+    Object.defineProperty(states[1], 'binary', { value: false });
+    const steps: StepInput[] = Array.from({ length: 12 }, (_, t) => {
+      const Xb = { kind: 'dense' as const, rows: b, cols: d, data: Float64Array.from({ length: b * d }, () => 2 * rnd() + (rnd() > 0 ? 1.5 : -1.5)) };
+      const forced = [t % b, (t + 3) % b];
+      return {
+        theta: Float64Array.from({ length: model.p }, rnd), Xb, yb: Float64Array.from({ length: b }, (_, i) => (i + t) % 2),
+        alpha: 0.05, shrinkAll: 1 - 0.05 * 0.01 * b, shrinkOne: 1 - 0.05 * 0.01 * (b - 1), l2: 0.01,
+        ex: { model: Int32Array.from([t % M, (5 * t + 1) % M]), pos: Int32Array.from([1, 4]), count: 2 },
+        forcing: { count: 2, pos: Int32Array.from(forced), slot: Int32Array.from([(7 * t) % M, (11 * t + 2) % M]), slots: 1, stride: M },
+      };
+    });
+    assert.ok(uniformRows(entries(steps[0].Xb), b));
+    for (const st of states) { st.advance(steps.slice(0, 5)); st.advance(steps.slice(5)); }
+    const a = new Float64Array(model.p), c = new Float64Array(model.p);
+    let nonzero = 0;
+    for (let j = 0; j < M; j++) {
+      assert.deepEqual(states[0].get(j, a), states[1].get(j, c), `slot ${j}`);
+      if (a.some((v) => v !== 0)) nonzero++;
+    }
+    assert.ok(nonzero > 10);
   });
 });
