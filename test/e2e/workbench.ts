@@ -61,9 +61,7 @@ export class Workbench {
 
   /** F1, type the title, pick the exact entry (fails clearly when the command is not contributed). */
   async runCommand(title: string): Promise<void> {
-    await this.closeQuickInput();
-    await this.page.keyboard.press('F1');
-    await this.waitVisible('.quick-input-widget .quick-input-box input', `command palette for "${title}"`);
+    await this.openQuickInput('F1', `command palette for "${title}"`);
     await this.page.keyboard.insertText(title);
     const row = await waitForValue(async () => {
       const rows = await this.page.evaluate((t) => Array.from(document.querySelectorAll('.quick-input-widget .monaco-list-row'))
@@ -76,9 +74,7 @@ export class Workbench {
 
   /** Ctrl+P, type the file name, open the match. */
   async openFile(name: string): Promise<void> {
-    await this.closeQuickInput();
-    await this.page.keyboard.press('Control+P');
-    await this.waitVisible('.quick-input-widget .quick-input-box input', 'quick open');
+    await this.openQuickInput('Control+P', 'quick open');
     await this.page.keyboard.insertText(name);
     const row = this.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: name }).first();
     await waitForValue(async () => ((await row.count()) > 0 ? true : undefined), QUICK_OPEN_TIMEOUT_MS, () => `"${name}" not in quick open`);
@@ -90,6 +86,25 @@ export class Workbench {
 
   async activeTabName(): Promise<string> {
     return this.page.evaluate(() => document.querySelector('.editor-group-container.active .tab.active .label-name')?.textContent?.trim() ?? '');
+  }
+
+  /**
+   * Presses `key` until the quick input's text box has keyboard focus, so that the text typed
+   * next can only land there (a still-closing widget, or focus held by a webview, once let a
+   * command title be typed into the dataset).
+   */
+  async openQuickInput(key: string, what: string): Promise<void> {
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    const focused = () => this.page.evaluate(() => {
+      const a = document.activeElement;
+      return !!a && a.tagName === 'INPUT' && !!a.closest('.quick-input-widget .quick-input-box');
+    });
+    while (Date.now() < deadline) {
+      await this.closeQuickInput();
+      await this.page.keyboard.press(key);
+      if (await pollUntil(focused, 3000, 100)) return;
+    }
+    throw new Error(`${what}: the quick input did not take keyboard focus within ${UI_TIMEOUT_MS} ms`);
   }
 
   async closeQuickInput(): Promise<void> {
@@ -149,9 +164,7 @@ export class Workbench {
 
   /** Ctrl+G to a line; waits until the cursor is on it. */
   async gotoLine(line: number): Promise<void> {
-    await this.closeQuickInput();
-    await this.page.keyboard.press('Control+G');
-    await this.waitVisible('.quick-input-widget .quick-input-box input', 'go to line');
+    await this.openQuickInput('Control+G', 'go to line');
     await this.page.keyboard.insertText(String(line));
     await this.page.keyboard.press('Enter');
     const ok = await pollUntil(async () => (await this.activeLine()) === line, UI_TIMEOUT_MS);
