@@ -31,6 +31,17 @@ function accelModule(): AccelModule | null {
 
 const loads = new Map<string, Promise<AcceleratorLoad>>();
 
+/** A load that has not finished by then is given up (the float64 kernels run): a scan never waits longer. */
+export const LOAD_TIMEOUT_MS = 15_000;
+
+function withTimeout(p: Promise<AcceleratorLoad>, ms: number): Promise<AcceleratorLoad> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<AcceleratorLoad>((resolve) => {
+    timer = setTimeout(() => resolve({ accelerator: null, note: `the accelerator did not start within ${ms / 1000} s; using float64 JS kernels.` }), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** The accelerator for a setting or an id ('tfjs-wasm' / 'tfjs-node'), loaded once per process. */
 export function loadAccelerator(choice: AcceleratorRequest | string): Promise<AcceleratorLoad> {
   if (choice === 'off') return Promise.resolve({ accelerator: null, note: 'accelerator off.' });
@@ -41,7 +52,7 @@ export function loadAccelerator(choice: AcceleratorRequest | string): Promise<Ac
       try {
         const mod = accelModule();
         if (!mod) return { accelerator: null, note: 'the accelerator bundle (accel.js) is missing; using float64 JS kernels.' };
-        return await mod.createAccelerator(which);
+        return await withTimeout(mod.createAccelerator(which), LOAD_TIMEOUT_MS);
       } catch (e) {
         return { accelerator: null, note: `the accelerator failed to load (${String((e as Error)?.message ?? e).split('\n')[0]}); using float64 JS kernels.` };
       }
