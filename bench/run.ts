@@ -115,13 +115,24 @@ function child<T>(script: string, arg: unknown): T {
   return JSON.parse(lines[lines.length - 1]) as T;
 }
 
+/** Phases faster than this are run SHORT_REPEATS times (best counts). */
+const SHORT_PHASE_MS = 3000;
+const SHORT_REPEATS = 3;
+
 const memo = new Map<string, PhaseOutput>();
 function phase(plan: Plan, data: DatasetPlan['data'], ph: PhaseName, rows?: number, threads = THREADS): PhaseOutput {
   const args: PhaseArgs = { data, phase: ph, rows, epochs: plan.epochs, ...PROTOCOL, memoryBudgetMiB: MEMORY_BUDGET_MIB, threads };
   const key = JSON.stringify(args);
   const hit = memo.get(key);
   if (hit) return hit;
-  const out = child<PhaseOutput>('phase.ts', args);
+  // Short phases are the noisiest on a shared machine: repeat them and keep the fastest run
+  // (each run in a fresh process, so its memory figure is its own).
+  let out = child<PhaseOutput>('phase.ts', args);
+  const repeats = plan.mode === 'quick' ? 1 : SHORT_REPEATS;
+  for (let r = 1; r < repeats && out.ms < SHORT_PHASE_MS; r++) {
+    const again = child<PhaseOutput>('phase.ts', args);
+    if (again.ms < out.ms) out = again;
+  }
   if (!Number.isFinite(out.checksum)) throw new Error(`${ph} on ${JSON.stringify(data)} gave a non-finite result (checksum ${out.checksum})`);
   memo.set(key, out);
   return out;
@@ -433,6 +444,7 @@ function main(): void {
   notes.push('ACC and LOO run without time windows; the product\'s default in-window state doubles the tracked state (2M instead of M).');
   notes.push('The FLOP formulas count K state columns per row; for softmax the state can be reduced to K − 1 columns (the class-sum direction carries nothing), which a structured implementation exploits, so an estimator\'s effective rate can approach or exceed the dense-kernel peak for K = 2.');
   notes.push('Peak RSS is of the whole child process, including about 80 MiB of Node runtime and tsx.');
+  if (plan.mode === 'full') notes.push(`Phases that took under ${SHORT_PHASE_MS / 1000} s were run ${SHORT_REPEATS} times (each in a fresh process) and the fastest counts: short phases vary most on a shared machine.`);
   notes.push(`The machine is shared (2 cores): the load average above says how busy it was; ratios between phases of the same run are steadier than raw times.`);
 
   const results: BenchResults = {
