@@ -196,41 +196,6 @@ function updateCols(cols: ReturnType<typeof byColumn>, E: Float64Array, S: Float
   }
 }
 
-/**
- * O (b × pw) = batch rows times the panel, row by row: eight output columns at a time in
- * locals, then four, then one (K = 19 gives 57 columns a panel: one column left, not nine).
- * Each output is summed from zero over the row's entries in order, as `gatherRows` does.
- */
-function gatherSparse(b: number, ptr: Int32Array, idx: Int32Array, val: Float64Array, S: Float64Array, base: number, pw: number, O: Float64Array): void {
-  for (let i = 0; i < b; i++) {
-    const oi = i * pw, q0 = ptr[i], q1 = ptr[i + 1];
-    let c = 0;
-    for (; c + 7 < pw; c += 8) {
-      let u0 = 0, u1 = 0, u2 = 0, u3 = 0, u4 = 0, u5 = 0, u6 = 0, u7 = 0;
-      for (let q = q0; q < q1; q++) {
-        const v = val[q], s = base + idx[q] * pw + c;
-        u0 += v * S[s]; u1 += v * S[s + 1]; u2 += v * S[s + 2]; u3 += v * S[s + 3];
-        u4 += v * S[s + 4]; u5 += v * S[s + 5]; u6 += v * S[s + 6]; u7 += v * S[s + 7];
-      }
-      O[oi + c] = u0; O[oi + c + 1] = u1; O[oi + c + 2] = u2; O[oi + c + 3] = u3;
-      O[oi + c + 4] = u4; O[oi + c + 5] = u5; O[oi + c + 6] = u6; O[oi + c + 7] = u7;
-    }
-    for (; c + 3 < pw; c += 4) {
-      let u0 = 0, u1 = 0, u2 = 0, u3 = 0;
-      for (let q = q0; q < q1; q++) {
-        const v = val[q], s = base + idx[q] * pw + c;
-        u0 += v * S[s]; u1 += v * S[s + 1]; u2 += v * S[s + 2]; u3 += v * S[s + 3];
-      }
-      O[oi + c] = u0; O[oi + c + 1] = u1; O[oi + c + 2] = u2; O[oi + c + 3] = u3;
-    }
-    for (; c < pw; c++) {
-      let u = 0;
-      for (let q = q0; q < q1; q++) u += val[q] * S[base + idx[q] * pw + c];
-      O[oi + c] = u;
-    }
-  }
-}
-
 /** Entries of the batch rows of X, as `entries(selectRows(X, batch))` gives them (dense rows skip zeros). */
 function batchEntries(X: FeatureMatrix, batch: Int32Array): RowEntries {
   const b = batch.length;
@@ -406,8 +371,7 @@ export function replayGlm(
       for (let c = c0; c < c0 + k; c++) special[c >> 3] = 1;
     }
     // Outputs of every model on every batch row, then the loss gradients e (removed rows: 0).
-    if (P.uniform) gatherRows(b, rows.ptr, rows.idx, rows.val, S, base, pw, O, true);
-    else gatherSparse(b, rows.ptr, rows.idx, rows.val, S, base, pw, O);
+    gatherRows(b, rows.ptr, rows.idx, rows.val, S, base, pw, O, P.uniform);
     if (softmax) softmaxGrads(O, b, pw, k, yb);
     else for (let i = 0; i < b; i++) for (let j = 0; j < pw; j += k) head.lossGrad(O, i * pw + j, yb[i], O, i * pw + j);
     for (let q = q0; q < q1; q++) {

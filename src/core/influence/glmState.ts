@@ -168,6 +168,15 @@ export function gatherRows(b: number, ptr: Int32Array, idx: Int32Array, val: Flo
       U[ui + c] = u0; U[ui + c + 1] = u1; U[ui + c + 2] = u2; U[ui + c + 3] = u3;
       U[ui + c + 4] = u4; U[ui + c + 5] = u5; U[ui + c + 6] = u6; U[ui + c + 7] = u7;
     }
+    // Then four columns (K = 19 gives 57 columns a panel: one column left, not nine).
+    for (; c + 3 < pw; c += 4) {
+      let u0 = 0, u1 = 0, u2 = 0, u3 = 0;
+      for (let q = q0; q < q1; q++) {
+        const v = val[q], s = base + idx[q] * pw + c;
+        u0 += v * S[s]; u1 += v * S[s + 1]; u2 += v * S[s + 2]; u3 += v * S[s + 3];
+      }
+      U[ui + c] = u0; U[ui + c + 1] = u1; U[ui + c + 2] = u2; U[ui + c + 3] = u3;
+    }
     for (; c < pw; c++) {
       let u = 0;
       for (let q = q0; q < q1; q++) u += val[q] * S[base + idx[q] * pw + c];
