@@ -12,7 +12,7 @@ import type { ForwardAccelerator } from '../../src/core/influence/forwardState';
 import type { EstimateRequest } from '../../src/core/influence/types';
 import { estimateInParts } from '../../src/core/influence/parallel';
 import { createRowWorkers } from '../../src/parallel/rowWorkers';
-import { maxAbs, maxAbsDiff, problem } from '../core/influence/fixtures';
+import { eachOutput, everyOutputRequest, maxAbs, maxAbsDiff, problem } from '../core/influence/fixtures';
 
 /** float32 rounding (6e-8) amplified over a few dozen steps of the recursion. */
 const FLOAT32_REL_TOL = 2e-5;
@@ -37,23 +37,13 @@ describe('float32 accelerator (tfjs wasm)', () => {
       for (const correction of ['full', 'none', 'random'] as const) {
         it(`${kind}${sparse ? ' sparse' : ''} ${correction}: matches float64 (queries, self, δ, windows)`, () => {
           const { ctx, all } = problem({ kind, sparse, epochs: 5, n: 70 });
-          const spe = ctx.traj.stepsPerEpoch;
-          const req: EstimateRequest = {
-            rows: all, self: true, keepDeltas: true, inWindow: true, seed: 5,
-            boundaries: windowBoundaries({ windows: 0 }, spe, 5), evalSteps: [spe * 2, ctx.traj.steps],
-            queries: [{ kind: 'val-loss' }, { kind: 'val-row', index: 3 }],
-          };
+          const req = everyOutputRequest(ctx, all, 5);
           const est = correction === 'none' ? 'sgd-ie' : 'acc';
           const f32 = runForwardHere(ctx, { ...req, accelerated: true }, correction, est, { accelerator: accel });
           const f64 = runForwardHere(ctx, req, correction, est);
           assert.ok(f32.notes.some((n) => n.includes('float32')), 'the result says it ran in float32');
-          f32.snapshots.forEach((s, k) => {
-            s.queries.forEach((q, qi) => close(q, f64.snapshots[k].queries[qi], `query ${qi} at step ${s.step}`));
-            close(s.self!, f64.snapshots[k].self!, 'self-influence');
-            close(s.deltas!, f64.snapshots[k].deltas!, 'δ');
-          });
-          f32.cumulative.forEach((c, k) => close(c, f64.cumulative[k], `cumulative ${k}`));
-          f32.inWindow!.forEach((c, k) => close(c, f64.inWindow![k], `in-window ${k}`));
+          assert.ok(f32.snapshots.every((s) => s.self && s.deltas) && f32.inWindow, 'every output is there to compare');
+          eachOutput(f32, f64, close);
         });
       }
     }

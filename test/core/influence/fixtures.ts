@@ -3,6 +3,8 @@ import type { FeatureMatrix } from '../../../src/core/data/types';
 import { selectRows } from '../../../src/core/linalg/features';
 import { createModel, type Model } from '../../../src/core/model';
 import type { InfluenceContext } from '../../../src/core/influence';
+import type { EstimateRequest, EstimateResult } from '../../../src/core/influence/types';
+import { windowBoundaries } from '../../../src/core/influence/windows';
 import { train, type TrainResult } from '../../../src/core/train';
 import { synthetic } from '../model/synthetic';
 
@@ -40,4 +42,29 @@ export function maxAbs(a: Float64Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
   return m;
+}
+
+/**
+ * `check(a's array, b's array, what)` for every per-row output two estimates both have:
+ * queries, self-influence and δ at each eval step, cumulative and in-window values.
+ */
+export function eachOutput(a: EstimateResult, b: EstimateResult, check: (x: Float64Array, y: Float64Array, what: string) => void): void {
+  a.snapshots.forEach((s, k) => {
+    const o = b.snapshots[k];
+    s.queries.forEach((q, qi) => check(q, o.queries[qi], `query ${qi} at step ${s.step}`));
+    if (s.self && o.self) check(s.self, o.self, `self-influence at step ${s.step}`);
+    if (s.deltas && o.deltas) check(s.deltas, o.deltas, `δ at step ${s.step}`);
+  });
+  a.cumulative.forEach((c, k) => check(c, b.cumulative[k], `cumulative ${k}`));
+  a.inWindow?.forEach((c, k) => check(c, b.inWindow![k], `in-window ${k}`));
+}
+
+/** A request for every output of a forward estimate: two queries, self-influence, δ, per-epoch windows with in-window values, two eval steps. */
+export function everyOutputRequest(ctx: InfluenceContext, rows: Int32Array, epochs: number): EstimateRequest {
+  const spe = ctx.traj.stepsPerEpoch;
+  return {
+    rows, self: true, keepDeltas: true, inWindow: true, seed: 5,
+    boundaries: windowBoundaries({ windows: 0 }, spe, epochs), evalSteps: [spe * 2, ctx.traj.steps],
+    queries: [{ kind: 'val-loss' }, { kind: 'val-row', index: 3 }],
+  };
 }

@@ -10,7 +10,7 @@ import type { EstimateRequest } from '../../../src/core/influence/types';
 import { byColumn, entries, gatherRows, GlmForwardState, scatterCols, scatterUniform, uniformRows } from '../../../src/core/influence/glmState';
 import type { StepInput } from '../../../src/core/influence/forwardState';
 import { createModel } from '../../../src/core/model';
-import { maxAbs, maxAbsDiff, problem } from './fixtures';
+import { eachOutput, everyOutputRequest, maxAbs, maxAbsDiff, problem } from './fixtures';
 
 /** Two summation orders of the same recursion over a few dozen steps. */
 const FUSED_REL_TOL = 1e-11;
@@ -26,22 +26,12 @@ describe('fused GLM forward state', () => {
       for (const correction of ['full', 'none', 'random'] as const) {
         it(`${kind}${sparse ? ' sparse' : ''} ${correction}: equals the generic state (queries, self, δ, windows)`, () => {
           const { ctx, all } = problem({ kind, sparse, epochs: 5, n: 70 });
-          const spe = ctx.traj.stepsPerEpoch;
-          const req: EstimateRequest = {
-            rows: all, self: true, keepDeltas: true, inWindow: true, seed: 5,
-            boundaries: windowBoundaries({ windows: 0 }, spe, 5), evalSteps: [spe * 2, ctx.traj.steps],
-            queries: [{ kind: 'val-loss' }, { kind: 'val-row', index: 3 }],
-          };
+          const req = everyOutputRequest(ctx, all, 5);
           const est = correction === 'none' ? 'sgd-ie' : 'acc';
           const fused = runForward(ctx, req, correction, est);
           const generic = runForward(ctx, { ...req, genericState: true }, correction, est);
-          fused.snapshots.forEach((s, k) => {
-            s.queries.forEach((q, qi) => close(q, generic.snapshots[k].queries[qi], `query ${qi} at step ${s.step}`));
-            close(s.self!, generic.snapshots[k].self!, 'self-influence');
-            close(s.deltas!, generic.snapshots[k].deltas!, 'δ');
-          });
-          fused.cumulative.forEach((c, k) => close(c, generic.cumulative[k], `cumulative ${k}`));
-          fused.inWindow!.forEach((c, k) => close(c, generic.inWindow![k], `in-window ${k}`));
+          assert.ok(fused.snapshots.every((s) => s.self && s.deltas) && fused.inWindow, 'every output is there to compare');
+          eachOutput(fused, generic, close);
         });
       }
     }
