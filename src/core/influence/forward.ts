@@ -36,6 +36,8 @@ function coin(seed: number, t: number, row: number): boolean {
 export const ACCEL_MIN_DENSITY = 0.25;
 /** Multiply-adds (`trackingWork`) of one part at least this for the accelerator's per-step overhead to pay. */
 export const ACCEL_MIN_WORK = 1e9;
+/** Largest float32 tensor footprint of one accelerated chunk (about three state-sized tensors at once), MiB. */
+export const ACCEL_MAX_STATE_MIB = 768;
 
 /**
  * The accelerator to use for tracking `rows` rows of a GLM, or null. A pure function of the
@@ -79,9 +81,13 @@ export function runForwardHere(ctx: InfluenceContext, req: EstimateRequest, corr
   const pd = lay.size;
   const n = req.rows.length;
   const slotsPerRow = wantIn ? 2 : 1;
-  const chunk = chunkRowsFor(req, pd, slotsPerRow);
-  const seed = req.seed ?? 0;
+  const accelChunk = ACCEL_MAX_STATE_MIB * 1024 * 1024 / (3 * 4 * pd * slotsPerRow);
   const glm = model.glmHead && !req.genericState ? model.glmHead : null;
+  // The accelerator's tensors live in a wasm heap of at most a few GiB (state + a product + a
+  // difference at once): its chunks stay within ACCEL_MAX_STATE_MIB (chunking changes no number).
+  const chunk = glm && req.accelerated && hooks?.accelerator
+    ? Math.max(1, Math.min(chunkRowsFor(req, pd, slotsPerRow), Math.floor(accelChunk))) : chunkRowsFor(req, pd, slotsPerRow);
+  const seed = req.seed ?? 0;
   const accel = glm && req.accelerated ? hooks?.accelerator ?? null : null;
   // Steps handed to the state at once: the GLM state runs each panel of rows through all of
   // them while it is in cache. Cancellation is still checked between panels.
