@@ -165,7 +165,7 @@ export function accelMarkdown(r: AccelResults, level = '#'): string {
   L.push(`${level} Float32 accelerator (tfjs wasm) vs float64 JS kernels`, '');
   L.push(`Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC${quick ? ' (--quick)' : ''}. tfjs wasm matMul peak this run: **${fmt(peak, 1)} GFLOP/s** (float32, SIMD, one thread; square products 256–1024). ` +
     `Protocol: softmax, η = ${PROTOCOL.learningRate}, batch ${PROTOCOL.batchSize}, λ = ${PROTOCOL.l2}, ${PROTOCOL.epochs} epochs; ACC-SGD-IE (val-loss influence and self-influence) on the same rows both ways, one thread. ` +
-    'GFLOP = T·4·b·d·M·(K−1), the two dense state products per step. "auto" = whether the product picks the accelerator for all rows of this set (dense and enough work; see `acceleratorFor`).', '');
+    'GFLOP = T·4·b·d·M·(K−1), the two dense state products per step. "auto" = whether the product picks the accelerator for all rows of this set (dense and enough work; see `shouldAccelerate`).', '');
   L.push('| dataset | n × d, K | density | rows | float64 | float32 | speed-up | GFLOP/s | of wasm peak | auto | val: Pearson / Spearman / Kendall / top-10 / max rel. diff | self: Pearson / Spearman / Kendall / top-10 / max rel. diff |');
   L.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|');
   const ag = (a: Agreement): string => `${fmt(a.pearson, 6)} / ${fmt(a.spearman, 6)} / ${fmt(a.kendall, 4)} / ${fmt(a.top10, 2)} / ${a.maxRel.toExponential(1)}`;

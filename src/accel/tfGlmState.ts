@@ -17,7 +17,6 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import type { FeatureMatrix } from '../core/data/types';
-import { entries, type RowEntries } from '../core/influence/glmState';
 import type { ForwardState, StepInput } from '../core/influence/forwardState';
 import type { Head } from '../core/model/head';
 import type { Model } from '../core/model/types';
@@ -29,18 +28,6 @@ export type Tf = typeof TF;
  * 3.4e38, so the fold comes long before (σ shrinks by (1 − ηλ) per step).
  */
 const RESCALE_BELOW = 1e-20;
-
-/** Dense float32 copy of rows given as entries (b × d), and optionally its transpose (d × b). */
-function denseRows(E: RowEntries, b: number, d: number, transposed: boolean): Float32Array {
-  const out = new Float32Array(b * d);
-  for (let i = 0; i < b; i++) {
-    for (let q = E.ptr[i]; q < E.ptr[i + 1]; q++) {
-      const a = E.idx[q];
-      out[transposed ? a * b + i : i * d + a] = E.val[q];
-    }
-  }
-  return out;
-}
 
 export class TfGlmForwardState implements ForwardState {
   private readonly k: number;
@@ -129,18 +116,15 @@ export class TfGlmForwardState implements ForwardState {
     const { tf, k, kk, d, head } = this;
     const m = Xr.rows;
     if (m === 0) return;
-    const E = entries(Xr);
     // ∇ℓ^data_j = x_j ⊗ e_j; for softmax only its zero-sum part meets the reduced state.
+    const o = new Float64Array(m * k), e = new Float64Array(k);
+    const { xs } = this.batchRows(Xr, theta, o);
     const ez = new Float32Array(m * kk);
-    const o = new Float64Array(k), e = new Float64Array(k);
     for (let j = 0; j < m; j++) {
-      o.fill(0);
-      for (let q = E.ptr[j]; q < E.ptr[j + 1]; q++) for (let c = 0; c < k; c++) o[c] += E.val[q] * theta[E.idx[q] * k + c];
-      head.lossGrad(o, 0, yr[j], e, 0);
+      head.lossGrad(o, j * k, yr[j], e, 0);
       const last = this.reduced ? e[k - 1] : 0;
       for (let c = 0; c < kk; c++) ez[j * kk + c] = e[c] - last;
     }
-    const xs = denseRows(E, m, d, false);
     const dots = tf.tidy(() => {
       const Tm = tf.reshape(tf.slice(this.T, [0, 0], [m * kk, d]), [m, kk, d]);
       const perOutput = tf.sum(tf.mul(Tm, tf.tensor3d(xs, [m, 1, d])), 2);
@@ -172,7 +156,7 @@ export class TfGlmForwardState implements ForwardState {
     }
   }
 
-  /** The batch as dense float32 rows (b × d) and their transpose (d × b); outputs o (b × K), float64. */
+  /** Rows of X as dense float32 (b × d) and transposed (d × b); adds their outputs X·θ to o (b × K, float64). */
   private batchRows(Xb: FeatureMatrix, theta: Float64Array, o: Float64Array): { xs: Float32Array; xsT: Float32Array } {
     const { k, d } = this;
     const b = Xb.rows;

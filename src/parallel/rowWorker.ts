@@ -51,7 +51,7 @@ function transferables(r: EstimateResult | number[]): ArrayBuffer[] {
 }
 
 /** The caller's accelerator when this part runs accelerated (loading it is asynchronous). */
-async function acceleratorFor(job: PartJob): Promise<ForwardAccelerator | undefined> {
+async function jobAccelerator(job: PartJob): Promise<ForwardAccelerator | undefined> {
   if (!job.accel || isCandidates(job) || !job.req.accelerated) return undefined;
   return (await loadAccelerator(job.accel)).accelerator ?? undefined;
 }
@@ -62,7 +62,7 @@ parentPort?.once('message', async (msg: { job: PartJob; port: MessagePort }) => 
   let reply: PartReply;
   let transfer: ArrayBuffer[] = [];
   try {
-    const result = run(job, await acceleratorFor(job));
+    const result = run(job, await jobAccelerator(job));
     reply = { ok: true, result };
     transfer = transferables(result);
   } catch (e) {

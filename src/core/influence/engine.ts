@@ -66,7 +66,7 @@ export interface EngineHooks {
   shouldCancel?: () => boolean;
   /** Other threads the estimators may split rows across (bit-identical results). */
   workers?: RowWorkers;
-  /** Float32 accelerator for the GLM forward state, used where `acceleratorFor` says it pays. */
+  /** Float32 accelerator for the GLM forward state, used where `shouldAccelerate` says it pays. */
   accelerator?: ForwardAccelerator;
 }
 

@@ -40,17 +40,16 @@ export const ACCEL_MIN_WORK = 1e9;
 export const ACCEL_MAX_STATE_MIB = 768;
 
 /**
- * The accelerator to use for tracking `rows` rows of a GLM, or null. A pure function of the
- * data's shape and the request (never of measured time), so the same inputs always take the
- * same path and give the same bits.
+ * Whether tracking `rows` rows of a GLM should run on the accelerator: dense enough and enough
+ * work. A pure function of the data's shape and the request (never of measured time), so the
+ * same inputs always take the same path and give the same bits.
  */
-export function acceleratorFor(ctx: InfluenceContext, rows: number, req: EstimateRequest, accel: ForwardAccelerator | undefined): ForwardAccelerator | null {
-  if (!accel || !ctx.model.glmHead || req.genericState || req.lastLayerOnly) return null;
+export function shouldAccelerate(ctx: InfluenceContext, rows: number, req: EstimateRequest, accel: ForwardAccelerator | undefined): boolean {
+  if (!accel || !ctx.model.glmHead || req.genericState || req.lastLayerOnly) return false;
   const X = ctx.X;
   const nnz = X.kind === 'sparse' ? X.indptr[X.rows] : X.rows * X.cols;
   const density = X.rows > 0 && X.cols > 0 ? nnz / (X.rows * X.cols) : 0;
-  if (density < ACCEL_MIN_DENSITY) return null;
-  return trackingWork(ctx, rows, req.startStep) >= ACCEL_MIN_WORK ? accel : null;
+  return density >= ACCEL_MIN_DENSITY && trackingWork(ctx, rows, req.startStep) >= ACCEL_MIN_WORK;
 }
 
 /** Rows per chunk for `slots` state stacks of p doubles per row (state + HVP output ≈ 2×). */
@@ -67,7 +66,7 @@ export function chunkRowsFor(req: EstimateRequest, p: number, slots: number): nu
  * GLM state (same numbers up to rounding; `req.genericState` forces the stacked one).
  */
 export function runForward(ctx: InfluenceContext, req: EstimateRequest, correction: Correction, estimator: 'acc' | 'sgd-ie', hooks?: Hooks): EstimateResult {
-  const accelerated = acceleratorFor(ctx, req.rows.length, req, hooks?.accelerator) !== null;
+  const accelerated = shouldAccelerate(ctx, req.rows.length, req, hooks?.accelerator);
   return estimateInParts({ kind: 'forward', correction, estimator }, ctx, { ...req, accelerated }, hooks, (r, h) => runForwardHere(ctx, r, correction, estimator, h));
 }
 
@@ -81,14 +80,13 @@ export function runForwardHere(ctx: InfluenceContext, req: EstimateRequest, corr
   const pd = lay.size;
   const n = req.rows.length;
   const slotsPerRow = wantIn ? 2 : 1;
-  const accelChunk = ACCEL_MAX_STATE_MIB * 1024 * 1024 / (3 * 4 * pd * slotsPerRow);
   const glm = model.glmHead && !req.genericState ? model.glmHead : null;
+  const accel = glm && req.accelerated ? hooks?.accelerator ?? null : null;
   // The accelerator's tensors live in a wasm heap of at most a few GiB (state + a product + a
   // difference at once): its chunks stay within ACCEL_MAX_STATE_MIB (chunking changes no number).
-  const chunk = glm && req.accelerated && hooks?.accelerator
-    ? Math.max(1, Math.min(chunkRowsFor(req, pd, slotsPerRow), Math.floor(accelChunk))) : chunkRowsFor(req, pd, slotsPerRow);
+  const accelRows = Math.max(1, Math.floor((ACCEL_MAX_STATE_MIB * 1024 * 1024) / (3 * 4 * pd * slotsPerRow)));
+  const chunk = accel ? Math.min(chunkRowsFor(req, pd, slotsPerRow), accelRows) : chunkRowsFor(req, pd, slotsPerRow);
   const seed = req.seed ?? 0;
-  const accel = glm && req.accelerated ? hooks?.accelerator ?? null : null;
   // Steps handed to the state at once: the GLM state runs each panel of rows through all of
   // them while it is in cache. Cancellation is still checked between panels.
   const group = 32;
